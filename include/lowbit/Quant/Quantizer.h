@@ -1,0 +1,64 @@
+//===- Quantizer.h - Whole matrices: rows in parallel, tails, errors -*- C++ -*-===//
+//
+// The entry points passes and tools use. A matrix is `rows` rows of
+// `rowLength` floats; blocks run along a row (the reduction dimension) and
+// every row is laid out by makeRowLayout, so row r starts at r x rowBytes.
+// Rows are independent, so results are bit-identical for any thread count.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_QUANT_QUANTIZER_H
+#define LOWBIT_QUANT_QUANTIZER_H
+
+#include "lowbit/Quant/BlockFit.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace lowbit::quant {
+
+struct QuantOptions {
+  Method method = Method::Search;
+  /// 0: all hardware threads.
+  unsigned threads = 0;
+  /// Optional importance, non-negative: `rowLength` values (one per column,
+  /// shared by all rows, as an imatrix) or rows x rowLength (per weight).
+  const float *importance = nullptr;
+  bool importancePerWeight = false;
+};
+
+/// Bytes one row of `rowLength` weights occupies.
+size_t rowBytes(const Scheme &scheme, unsigned rowLength);
+
+/// Bits per weight counted from the bytes stored (padding and headers
+/// included) over the weights present.
+double bitsPerWeight(const Scheme &scheme, unsigned rowLength);
+
+/// Quantizes rows x rowLength floats into rows x rowBytes bytes. Returns an
+/// empty string, or an error naming `tensorName` and the row (non-finite
+/// weights, bad importance, invalid scheme); `out` is then unspecified.
+std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
+                           unsigned rowLength, uint8_t *out,
+                           const QuantOptions &options,
+                           const std::string &tensorName);
+
+/// Decodes rows x rowBytes bytes into rows x rowLength floats.
+void dequantizeMatrix(const Scheme &scheme, const uint8_t *in, size_t rows,
+                      unsigned rowLength, float *out, unsigned threads = 0);
+
+struct ErrorStats {
+  double rmse = 0;     ///< sqrt(mean (x - y)^2)
+  double maxAbs = 0;   ///< max |x - y|
+  double relative = 0; ///< ||x - y|| / ||x|| (0 when x is all zero)
+};
+ErrorStats measureError(const float *x, const float *y, size_t n);
+
+/// Runs body(begin, end) over [0, n) split into contiguous chunks on up to
+/// `threads` threads (0: hardware concurrency).
+void parallelFor(size_t n, unsigned threads,
+                 const std::function<void(size_t, size_t)> &body);
+
+} // namespace lowbit::quant
+
+#endif // LOWBIT_QUANT_QUANTIZER_H

@@ -1,0 +1,139 @@
+//===- Quantizer.cpp - Matrix quantization over rows ----------------------===//
+
+#include "lowbit/Quant/Quantizer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace lowbit::quant {
+
+void parallelFor(size_t n, unsigned threads,
+                 const std::function<void(size_t, size_t)> &body) {
+  if (threads == 0)
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  size_t workers = std::min<size_t>(threads, n);
+  if (workers <= 1) {
+    if (n)
+      body(0, n);
+    return;
+  }
+  std::vector<std::thread> pool;
+  size_t chunk = (n + workers - 1) / workers;
+  for (size_t t = 0; t < workers; ++t) {
+    size_t begin = t * chunk, end = std::min(n, begin + chunk);
+    if (begin < end)
+      pool.emplace_back(body, begin, end);
+  }
+  for (std::thread &th : pool)
+    th.join();
+}
+
+size_t rowBytes(const Scheme &scheme, unsigned rowLength) {
+  return makeRowLayout(scheme, rowLength).rowBytes;
+}
+
+double bitsPerWeight(const Scheme &scheme, unsigned rowLength) {
+  return 8.0 * double(rowBytes(scheme, rowLength)) / double(rowLength);
+}
+
+std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
+                           unsigned rowLength, uint8_t *out,
+                           const QuantOptions &options,
+                           const std::string &tensorName) {
+  std::string invalid = validateScheme(scheme);
+  if (!invalid.empty())
+    return tensorName + ": invalid scheme: " + invalid;
+  if (rowLength == 0)
+    return tensorName + ": rows must hold at least one weight";
+  const RowLayout row = makeRowLayout(scheme, rowLength);
+
+  // Reject bad input before writing anything, naming the first bad row.
+  size_t impCount = options.importance
+                        ? (options.importancePerWeight ? rows * rowLength
+                                                       : size_t(rowLength))
+                        : 0;
+  for (size_t i = 0; i < impCount; ++i)
+    if (!(options.importance[i] >= 0) || !std::isfinite(options.importance[i]))
+      return tensorName + ": importance value " + std::to_string(i) +
+             " is negative or not finite";
+  std::atomic<size_t> firstBad{rows};
+  parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
+    for (size_t r = begin; r < end && r < firstBad.load(); ++r)
+      for (unsigned k = 0; k < rowLength; ++k)
+        if (!std::isfinite(x[r * rowLength + k])) {
+          size_t cur = firstBad.load();
+          while (r < cur && !firstBad.compare_exchange_weak(cur, r)) {
+          }
+          break;
+        }
+  });
+  if (firstBad.load() < rows) {
+    size_t r = firstBad.load();
+    unsigned k = 0;
+    while (std::isfinite(x[r * rowLength + k]))
+      ++k;
+    return tensorName + ": row " + std::to_string(r) + ", column " +
+           std::to_string(k) + " holds " +
+           (std::isnan(x[r * rowLength + k]) ? "NaN" : "an infinity") +
+           "; weights must be finite";
+  }
+
+  parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
+    unsigned cap = std::max(row.full.elems, row.tail.elems);
+    std::vector<float> xb(cap), wb(cap);
+    LogicalBlock block;
+    for (size_t r = begin; r < end; ++r) {
+      const float *xr = x + r * rowLength;
+      const float *ir = nullptr;
+      if (options.importance)
+        ir = options.importance +
+             (options.importancePerWeight ? r * rowLength : 0);
+      uint8_t *dst = out + r * row.rowBytes;
+      unsigned nblocks = row.fullBlocks + (row.hasTail ? 1 : 0);
+      for (unsigned b = 0; b < nblocks; ++b) {
+        bool tail = b == row.fullBlocks;
+        const BlockLayout &l = tail ? row.tail : row.full;
+        unsigned first = b * row.full.elems;
+        unsigned valid = tail ? row.tailValid : l.elems;
+        std::fill(xb.begin(), xb.end(), 0.0f);
+        std::fill(wb.begin(), wb.end(), 0.0f);
+        for (unsigned i = 0; i < valid; ++i) {
+          xb[i] = xr[first + i];
+          wb[i] = ir ? ir[first + i] : 1.0f;
+        }
+        fitBlock(l, options.method, xb.data(), wb.data(), valid, block);
+        encodeBlock(l, block, dst + size_t(b) * row.full.bytes);
+      }
+    }
+  });
+  return "";
+}
+
+void dequantizeMatrix(const Scheme &scheme, const uint8_t *in, size_t rows,
+                      unsigned rowLength, float *out, unsigned threads) {
+  const RowLayout row = makeRowLayout(scheme, rowLength);
+  parallelFor(rows, threads, [&](size_t begin, size_t end) {
+    for (size_t r = begin; r < end; ++r)
+      decodeRow(row, in + r * row.rowBytes, out + r * rowLength);
+  });
+}
+
+ErrorStats measureError(const float *x, const float *y, size_t n) {
+  ErrorStats s;
+  double se = 0, sx = 0;
+  for (size_t i = 0; i < n; ++i) {
+    double e = double(x[i]) - double(y[i]);
+    se += e * e;
+    sx += double(x[i]) * double(x[i]);
+    s.maxAbs = std::max(s.maxAbs, std::fabs(e));
+  }
+  s.rmse = n ? std::sqrt(se / double(n)) : 0;
+  s.relative = sx > 0 ? std::sqrt(se / sx) : 0;
+  return s;
+}
+
+} // namespace lowbit::quant
