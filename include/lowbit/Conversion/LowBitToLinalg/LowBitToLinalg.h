@@ -1,0 +1,21 @@
+//===- LowBitToLinalg.h - Reference lowering of lowbit ops ------*- C++ -*-===//
+#ifndef LOWBIT_CONVERSION_LOWBITTOLINALG_H
+#define LOWBIT_CONVERSION_LOWBITTOLINALG_H
+
+#include "lowbit/Quant/Scheme.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/Pass/Pass.h"
+
+namespace lowbit {
+#define GEN_PASS_DECL_CONVERTLOWBITTOLINALGPASS
+#include "lowbit/Conversion/Passes.h.inc"
+
+/// Emits upstream IR decoding `packed` ([B x] N x bytes, i8) into float32
+/// weights [B x] N x rowLength, bit-identical to lowbit::quant.
+mlir::Value emitDequantize(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value packed, const quant::Scheme &scheme,
+                           int64_t rowLength);
+} // namespace lowbit
+
+#endif

@@ -1,0 +1,12 @@
+//===- Passes.h - All lowbit lowerings --------------------------*- C++ -*-===//
+#ifndef LOWBIT_CONVERSION_PASSES_H
+#define LOWBIT_CONVERSION_PASSES_H
+
+#include "lowbit/Conversion/LowBitToLinalg/LowBitToLinalg.h"
+
+namespace lowbit {
+#define GEN_PASS_REGISTRATION
+#include "lowbit/Conversion/Passes.h.inc"
+} // namespace lowbit
+
+#endif

@@ -1,0 +1,57 @@
+//===- LowBitDialect.td - The lowbit dialect ---------------*- tablegen -*-===//
+#ifndef LOWBIT_DIALECT_TD
+#define LOWBIT_DIALECT_TD
+
+include "mlir/IR/OpBase.td"
+
+def LowBit_Dialect : Dialect {
+  let name = "lowbit";
+  let cppNamespace = "::lowbit";
+  let summary = "Block-quantized weights whose codes and scales are data";
+  let description = [{
+    The `lowbit` dialect describes weights quantized block-wise along the
+    reduction dimension, as GGUF does. A weight of logical shape `N x K` is a
+    plain byte tensor `tensor<N x R x i8>`: row `n` holds the `R` bytes of
+    its blocks (codes, scales, mins, padding). Nothing quantized lives in a
+    type; the `#lowbit.scheme` attribute says how to read the bytes.
+
+    Every scheme decodes element `k` of a row as
+
+    ```
+    value = (d * s) * L(v)            symmetric
+    value = (d * s) * L(v) + m        offset = min       (q4_1, q5_1)
+    value = (d * s) * (v - z)         offset = zero_point
+    value = (d * s) * v - (dmin * mc) offset = sub_min   (K-quants)
+    ```
+
+    where `d` (and `m` or `dmin`) is a float header per block or super-block
+    stored in the scale type, `s` the integer sub-scale of the element's
+    sub-block (1 without super-blocks), `mc` its integer sub-min, `v` the
+    element's integer code and `L(v)` its level: `v` itself or
+    `codebook[v]`. Products are evaluated in this order in float32, which
+    makes decoding bit-identical to llama.cpp for the GGUF formats.
+
+    A row of `K` weights is `K / G` whole groups (`G` = block or super-block
+    size) and, if `K % G != 0`, a tail: a padded block, or for super-block
+    schemes a truncated super-block that stores only the sub-blocks the row
+    has. The valid length is `K`, taken from the logical shape.
+
+    Valid:
+
+    ```mlir
+    %w = arith.constant dense_resource<w0> : tensor<64x40xi8>
+    %y = lowbit.matmul %x, %w scheme #lowbit.scheme<format = q4_k>
+        : tensor<1x64xf32>, tensor<64x40xi8> -> tensor<1x64xf32>
+    ```
+
+    Invalid (a q4_k row of 64 weights takes 40 bytes, not 36):
+
+    ```mlir
+    %y = lowbit.matmul %x, %w scheme #lowbit.scheme<format = q4_k>
+        : tensor<1x64xf32>, tensor<64x36xi8> -> tensor<1x64xf32>
+    ```
+  }];
+  let useDefaultAttributePrinterParser = 1;
+}
+
+#endif // LOWBIT_DIALECT_TD

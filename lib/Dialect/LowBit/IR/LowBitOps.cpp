@@ -1,0 +1,79 @@
+//===- LowBitOps.cpp - Verifiers of lowbit ops ----------------------------===//
+
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+
+using namespace mlir;
+using namespace lowbit;
+
+/// Checks that `packed` holds rows of `rowLength` weights in `scheme`.
+static LogicalResult verifyPacked(Operation *op, RankedTensorType packed,
+                                  SchemeAttr scheme, int64_t rowLength) {
+  if (!packed.getElementType().isInteger(8))
+    return op->emitOpError("packed weights must be i8 bytes, got ")
+           << packed.getElementType();
+  if (packed.getRank() != 2 && packed.getRank() != 3)
+    return op->emitOpError("packed weights must be [N, bytes] or "
+                           "[B, N, bytes], got rank ")
+           << packed.getRank();
+  if (rowLength <= 0 || rowLength > (int64_t(1) << 31))
+    return op->emitOpError("row length must be in [1, 2^31], got ")
+           << rowLength;
+  size_t expected = scheme.rowBytes(unsigned(rowLength));
+  if (packed.getShape().back() != int64_t(expected))
+    return op->emitOpError("a row of ")
+           << rowLength << " weights in " << scheme << " takes " << expected
+           << " bytes, but packed rows have " << packed.getShape().back();
+  return success();
+}
+
+LogicalResult DequantizeOp::verify() {
+  auto packed = cast<RankedTensorType>(getPacked().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (!result.getElementType().isF32())
+    return emitOpError("result must be f32, got ") << result.getElementType();
+  if (result.getRank() != packed.getRank())
+    return emitOpError("result rank ")
+           << result.getRank() << " must equal packed rank "
+           << packed.getRank();
+  if (result.getShape().drop_back() != packed.getShape().drop_back())
+    return emitOpError("result rows ")
+           << result.getShape().drop_back() << " must match packed rows "
+           << packed.getShape().drop_back();
+  return verifyPacked(*this, packed, getScheme(), result.getShape().back());
+}
+
+LogicalResult MatmulOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto packed = cast<RankedTensorType>(getPacked().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (!input.getElementType().isF32() || !result.getElementType().isF32())
+    return emitOpError("input and result must be f32");
+  if (input.getRank() < 1)
+    return emitOpError("input must have rank >= 1");
+  if (failed(verifyPacked(*this, packed, getScheme(), input.getShape().back())))
+    return failure();
+  int64_t n = packed.getShape()[packed.getRank() - 2];
+  SmallVector<int64_t> expected(input.getShape().drop_back());
+  expected.push_back(n);
+  if (packed.getRank() == 3) {
+    if (input.getRank() != 3)
+      return emitOpError("batched weights [B, N, bytes] need a [B, M, K] "
+                         "input, got rank ")
+             << input.getRank();
+    if (input.getShape()[0] != packed.getShape()[0])
+      return emitOpError("input batch ")
+             << input.getShape()[0] << " must equal weight batch "
+             << packed.getShape()[0];
+  }
+  if (result.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape must be [")
+           << ArrayRef<int64_t>(expected) << "], got [" << result.getShape()
+           << "]";
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "lowbit/Dialect/LowBit/IR/LowBitOps.cpp.inc"

@@ -1,0 +1,168 @@
+//===- ContractionWeight.cpp - Constant weights of linalg contractions ----===//
+
+#include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Quant/Half.h"
+
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+
+namespace lowbit {
+
+static bool isFloatConstant(Value v, arith::ConstantOp &out) {
+  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return false;
+  auto type = dyn_cast<RankedTensorType>(cst.getType());
+  if (!type || !type.hasStaticShape())
+    return false;
+  Type e = type.getElementType();
+  if (!e.isF32() && !e.isF16() && !e.isBF16())
+    return false;
+  out = cst;
+  return true;
+}
+
+std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
+                                                        std::string &whyNot) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !op.hasPureTensorSemantics() || !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  ContractionWeight w;
+  w.op = op;
+  arith::ConstantOp c0, c1;
+  bool is0 = isFloatConstant(op.getDpsInputs()[0], c0);
+  bool is1 = isFloatConstant(op.getDpsInputs()[1], c1);
+  if (is0 == is1)
+    return std::nullopt; // no weight, or two constants (folding's job)
+  w.weightOperand = is0 ? 0 : 1;
+  w.weightConstant = is0 ? c0 : c1;
+  if (auto name = w.weightConstant->getAttrOfType<StringAttr>("lowbit.name"))
+    w.name = name.str();
+
+  auto fail = [&](const std::string &msg) -> std::optional<ContractionWeight> {
+    whyNot = msg;
+    return std::nullopt;
+  };
+  if (!cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32() ||
+      !cast<ShapedType>(op.getDpsInputs()[1 - w.weightOperand].getType())
+           .getElementType()
+           .isF32())
+    return fail("activations and results must be f32");
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  for (AffineMap m : maps)
+    if (!m.isProjectedPermutation())
+      return fail("indexing maps must be projected permutations");
+  AffineMap wMap = maps[w.weightOperand], aMap = maps[1 - w.weightOperand],
+            oMap = maps[2];
+  SmallVector<int64_t> sizes = op.getStaticLoopRanges();
+  auto iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < op.getNumLoops(); ++d) {
+    bool inW = wMap.isFunctionOfDim(d), inA = aMap.isFunctionOfDim(d),
+         inO = oMap.isFunctionOfDim(d);
+    bool reduction = iterators[d] == utils::IteratorType::reduction;
+    int64_t *slot = nullptr;
+    if (reduction && inW && inA && !inO)
+      slot = &w.kDim;
+    else if (!reduction && inW && inA && inO)
+      slot = &w.batchDim;
+    else if (!reduction && inW && !inA && inO)
+      slot = &w.nDim;
+    else if (!reduction && !inW && inA && inO)
+      slot = &w.mDim;
+    if (!slot)
+      return fail("loop dimension " + std::to_string(d) +
+                  " is not a batch, row, column or reduction dimension");
+    if (*slot != -1)
+      return fail("more than one dimension of the same kind (loop " +
+                  std::to_string(d) + ")");
+    *slot = d;
+  }
+  if (w.kDim < 0 || w.nDim < 0)
+    return fail("the weight needs one reduction and one output dimension");
+  if (ShapedType::isDynamic(sizes[w.kDim]) ||
+      ShapedType::isDynamic(sizes[w.nDim]))
+    return fail("dynamic shapes are not supported");
+  w.k = sizes[w.kDim];
+  w.n = sizes[w.nDim];
+  w.m = w.mDim >= 0 ? sizes[w.mDim] : 1;
+  w.batch = w.batchDim >= 0 ? sizes[w.batchDim] : 1;
+  if (w.k > (int64_t(1) << 31))
+    return fail("rows longer than 2^31 weights");
+  if (w.name.empty())
+    w.name = "weight";
+  return w;
+}
+
+/// Float values of a constant in its own row-major order.
+static std::vector<float> constantValues(arith::ConstantOp cst) {
+  auto type = cast<RankedTensorType>(cst.getType());
+  Type e = type.getElementType();
+  size_t count = size_t(type.getNumElements());
+  std::vector<float> out;
+  Attribute value = cst.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    out.reserve(count);
+    if (e.isF32()) {
+      for (float f : dense.getValues<float>())
+        out.push_back(f);
+    } else {
+      for (APFloat f : dense.getValues<APFloat>())
+        out.push_back(f.convertToFloat());
+    }
+    return out;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+  if (!resource || !resource.getRawHandle().getBlob())
+    return out;
+  ArrayRef<char> raw = resource.getRawHandle().getBlob()->getData();
+  size_t width = e.isF32() ? 4 : 2;
+  if (raw.size() != count * width)
+    return out;
+  out.resize(count);
+  for (size_t i = 0; i < count; ++i) {
+    const auto *p = reinterpret_cast<const uint8_t *>(raw.data()) + i * width;
+    if (e.isF32()) {
+      std::memcpy(&out[i], p, 4);
+    } else {
+      uint16_t h = uint16_t(p[0] | (p[1] << 8));
+      out[i] = e.isF16() ? quant::halfToFloat(h) : quant::bf16ToFloat(h);
+    }
+  }
+  return out;
+}
+
+std::vector<float> readWeightRows(const ContractionWeight &w) {
+  std::vector<float> values = constantValues(w.weightConstant);
+  if (values.empty())
+    return values;
+  // Position of each loop dimension among the weight tensor's dimensions.
+  linalg::LinalgOp op = w.op;
+  arith::ConstantOp cst = w.weightConstant;
+  AffineMap map = op.getIndexingMapsArray()[w.weightOperand];
+  auto shape = cast<RankedTensorType>(cst.getType()).getShape();
+  SmallVector<int64_t> strides(shape.size(), 1);
+  for (int i = int(shape.size()) - 2; i >= 0; --i)
+    strides[i] = strides[i + 1] * shape[i + 1];
+  auto strideOf = [&](int64_t dim) -> int64_t {
+    if (dim < 0)
+      return 0;
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      if (map.getDimPosition(r) == dim)
+        return strides[r];
+    return 0;
+  };
+  int64_t sb = strideOf(w.batchDim), sn = strideOf(w.nDim),
+          sk = strideOf(w.kDim);
+  std::vector<float> rows(size_t(w.batch * w.n * w.k));
+  size_t i = 0;
+  for (int64_t b = 0; b < w.batch; ++b)
+    for (int64_t n = 0; n < w.n; ++n)
+      for (int64_t k = 0; k < w.k; ++k)
+        rows[i++] = values[size_t(b * sb + n * sn + k * sk)];
+  return rows;
+}
+
+} // namespace lowbit

@@ -1,0 +1,48 @@
+//===- QuantReport.cpp - Per-weight quantization table --------------------===//
+
+#include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
+
+#include "llvm/Support/Format.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lowbit {
+
+void printReportTable(llvm::raw_ostream &os,
+                      const std::vector<ReportRow> &rows) {
+  size_t nameWidth = 6, shapeWidth = 5, schemeWidth = 6;
+  for (const ReportRow &r : rows) {
+    nameWidth = std::max(nameWidth, r.name.size());
+    shapeWidth = std::max(shapeWidth, r.shape.size());
+    schemeWidth = std::max(schemeWidth, r.scheme.size());
+  }
+  auto pad = [&](const std::string &s, size_t w) {
+    os << s << std::string(w - s.size() + 2, ' ');
+  };
+  pad("tensor", nameWidth);
+  pad("shape", shapeWidth);
+  pad("scheme", schemeWidth);
+  os << "      bpw        rmse     max_err   rel_err\n";
+  size_t weights = 0, bytes = 0;
+  double sumSq = 0, maxErr = 0;
+  for (const ReportRow &r : rows) {
+    pad(r.name, nameWidth);
+    pad(r.shape, shapeWidth);
+    pad(r.scheme, schemeWidth);
+    os << llvm::format("%9.4f  %10.3e  %10.3e  %8.5f\n", r.bitsPerWeight(),
+                       r.error.rmse, r.error.maxAbs, r.error.relative);
+    weights += r.weights;
+    bytes += r.bytes;
+    sumSq += r.error.rmse * r.error.rmse * double(r.weights);
+    maxErr = std::max(maxErr, r.error.maxAbs);
+  }
+  pad("total", nameWidth);
+  pad(std::to_string(weights) + " w", shapeWidth);
+  pad(std::to_string(bytes) + " B", schemeWidth);
+  os << llvm::format("%9.4f  %10.3e  %10.3e\n",
+                     weights ? 8.0 * bytes / weights : 0.0,
+                     weights ? std::sqrt(sumSq / weights) : 0.0, maxErr);
+}
+
+} // namespace lowbit

@@ -1,0 +1,237 @@
+//===- SelectBlockScales.cpp - Quantize constant contraction weights ------===//
+
+#include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/FileSystem.h"
+
+namespace lowbit {
+#define GEN_PASS_DEF_LOWBITSELECTBLOCKSCALESPASS
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h.inc"
+} // namespace lowbit
+
+using namespace mlir;
+using namespace lowbit;
+
+namespace {
+
+/// Transposes `v` so that its dimensions come in `order` (loop dims), given
+/// the map from loops to v's dimensions.
+Value transposeTo(OpBuilder &b, Location loc, Value v, AffineMap map,
+                  ArrayRef<int64_t> order) {
+  SmallVector<int64_t> perm;
+  for (int64_t dim : order)
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      if (map.getDimPosition(r) == dim)
+        perm.push_back(r);
+  bool identity = true;
+  for (unsigned i = 0; i < perm.size(); ++i)
+    identity &= perm[i] == int64_t(i);
+  if (identity)
+    return v;
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, v, init, perm)->getResult(0);
+}
+
+/// The inverse: from `order` back to the layout `map` gives.
+Value transposeFrom(OpBuilder &b, Location loc, Value v, AffineMap map,
+                    ArrayRef<int64_t> order) {
+  SmallVector<int64_t> perm;
+  for (unsigned r = 0; r < map.getNumResults(); ++r)
+    for (unsigned i = 0; i < order.size(); ++i)
+      if (order[i] == int64_t(map.getDimPosition(r)))
+        perm.push_back(i);
+  bool identity = true;
+  for (unsigned i = 0; i < perm.size(); ++i)
+    identity &= perm[i] == int64_t(i);
+  if (identity)
+    return v;
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
+  return linalg::TransposeOp::create(b, loc, v, init, perm)->getResult(0);
+}
+
+bool isZeroTensor(Value v) {
+  if (auto fill = v.getDefiningOp<linalg::FillOp>()) {
+    FloatAttr f;
+    return matchPattern(fill.getInputs()[0], m_Constant(&f)) &&
+           f.getValue().isZero();
+  }
+  DenseElementsAttr dense;
+  if (matchPattern(v, m_Constant(&dense)) && dense.isSplat())
+    if (auto f = dyn_cast<FloatAttr>(dense.getSplatValue<Attribute>()))
+      return f.getValue().isZero();
+  return false;
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s;
+}
+
+struct SelectBlockScales
+    : public lowbit::impl::LowBitSelectBlockScalesPassBase<SelectBlockScales> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    std::string error;
+    std::optional<quant::Scheme> parsed = quant::parseScheme(scheme, error);
+    if (!parsed) {
+      getOperation().emitError("lowbit-select-block-scales: scheme '")
+          << scheme << "': " << error;
+      return signalPassFailure();
+    }
+    quant::QuantOptions options;
+    options.threads = threads;
+    if (!quant::parseMethod(method, options.method)) {
+      getOperation().emitError("lowbit-select-block-scales: unknown method '")
+          << method << "' (expected rtn, absmax, minmax or search)";
+      return signalPassFailure();
+    }
+    if (options.method == quant::Method::MinMax && parsed->isSymmetric()) {
+      getOperation().emitError("lowbit-select-block-scales: method minmax "
+                               "needs an asymmetric scheme, '")
+          << scheme << "' is symmetric";
+      return signalPassFailure();
+    }
+
+    SmallVector<linalg::LinalgOp> candidates;
+    getOperation().walk(
+        [&](linalg::LinalgOp op) { candidates.push_back(op); });
+    std::vector<ReportRow> report;
+    for (linalg::LinalgOp op : candidates)
+      if (failed(rewrite(op, *parsed, options, report)))
+        return signalPassFailure();
+    if (!report.empty() && !this->report.empty())
+      writeReport(report);
+  }
+
+  LogicalResult rewrite(linalg::LinalgOp op, const quant::Scheme &s,
+                        const quant::QuantOptions &options,
+                        std::vector<ReportRow> &report) {
+    std::string whyNot;
+    std::optional<ContractionWeight> w = matchContractionWeight(op, whyNot);
+    if (!w) {
+      if (!whyNot.empty())
+        op.emitWarning("weight not quantized: ") << whyNot;
+      return success();
+    }
+    std::vector<float> rows = readWeightRows(*w);
+    if (rows.empty())
+      return op.emitError("cannot read the constant weight '")
+             << w->name << "'";
+    size_t numRows = size_t(w->batch * w->n);
+    unsigned k = unsigned(w->k);
+    size_t rowBytes = quant::rowBytes(s, k);
+    std::vector<uint8_t> bytes(numRows * rowBytes);
+    std::string err = quant::quantizeMatrix(s, rows.data(), numRows, k,
+                                            bytes.data(), options, w->name);
+    if (!err.empty())
+      return op.emitError(err);
+
+    if (!this->report.empty()) {
+      std::vector<float> decoded(rows.size());
+      quant::dequantizeMatrix(s, bytes.data(), numRows, k, decoded.data(),
+                              options.threads);
+      ReportRow row;
+      row.name = w->name;
+      row.shape = shapeString(
+          cast<RankedTensorType>(w->weightConstant.getType()).getShape());
+      row.scheme = quant::printScheme(s);
+      row.weights = rows.size();
+      row.bytes = bytes.size();
+      row.error = quant::measureError(rows.data(), decoded.data(), rows.size());
+      report.push_back(row);
+    }
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    SmallVector<int64_t> packedShape;
+    if (w->batchDim >= 0)
+      packedShape.push_back(w->batch);
+    packedShape.append({w->n, int64_t(rowBytes)});
+    auto packedType = RankedTensorType::get(packedShape, b.getI8Type());
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+        ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                       bytes.size()));
+    auto attr = DenseResourceElementsAttr::get(packedType, "lowbit." + w->name,
+                                               std::move(blob));
+    b.setInsertionPointAfter(w->weightConstant);
+    auto packed = arith::ConstantOp::create(b, loc, packedType, attr);
+    packed->setAttr("lowbit.name", b.getStringAttr(w->name));
+    b.setInsertionPoint(op);
+
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    Value act = op.getDpsInputs()[1 - w->weightOperand];
+    SmallVector<int64_t> actOrder, outOrder;
+    for (int64_t d : {w->batchDim, w->mDim, w->kDim})
+      if (d >= 0)
+        actOrder.push_back(d);
+    for (int64_t d : {w->batchDim, w->mDim, w->nDim})
+      if (d >= 0)
+        outOrder.push_back(d);
+    act = transposeTo(b, loc, act, maps[1 - w->weightOperand], actOrder);
+    // Batched weights need [B, M, K]: give a missing M a unit dimension.
+    bool expandM = w->batchDim >= 0 && w->mDim < 0;
+    if (expandM)
+      act = tensor::ExpandShapeOp::create(
+          b, loc, RankedTensorType::get({w->batch, 1, w->k}, b.getF32Type()),
+          act, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+    SmallVector<int64_t> resultShape(
+        cast<RankedTensorType>(act.getType()).getShape().drop_back());
+    resultShape.push_back(w->n);
+    Value result = MatmulOp::create(
+        b, loc, RankedTensorType::get(resultShape, b.getF32Type()), act,
+        packed, SchemeAttr::get(ctx, s));
+    if (expandM)
+      result = tensor::CollapseShapeOp::create(
+          b, loc, result, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+    result = transposeFrom(b, loc, result, maps[2], outOrder);
+    Value init = op.getDpsInits()[0];
+    if (!isZeroTensor(init))
+      result = linalg::AddOp::create(b, loc, ValueRange{result, init},
+                                     ValueRange{tensor::EmptyOp::create(
+                                         b, loc,
+                                         cast<RankedTensorType>(init.getType())
+                                             .getShape(),
+                                         b.getF32Type())})
+                   ->getResult(0);
+    op->getResult(0).replaceAllUsesWith(result);
+    op->erase();
+    if (w->weightConstant->use_empty())
+      w->weightConstant->erase();
+    return success();
+  }
+
+  void writeReport(const std::vector<ReportRow> &rows) {
+    if (this->report == "-") {
+      printReportTable(llvm::outs(), rows);
+      llvm::outs().flush();
+      return;
+    }
+    std::error_code ec;
+    llvm::raw_fd_ostream os(this->report, ec, llvm::sys::fs::OF_Text);
+    if (ec) {
+      getOperation().emitError("cannot write report '")
+          << this->report << "': " << ec.message();
+      return signalPassFailure();
+    }
+    printReportTable(os, rows);
+  }
+};
+
+} // namespace

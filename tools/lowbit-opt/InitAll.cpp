@@ -1,0 +1,24 @@
+//===- InitAll.cpp - Registration of lowbit and upstream pieces -----------===//
+
+#include "lowbit/InitAll.h"
+#include "lowbit/Conversion/Passes.h"
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+
+void lowbit::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<lowbit::LowBitDialect>();
+  // Upstream: func, arith, linalg, tensor, math, memref, bufferization, scf,
+  // vector, llvm ... everything a lowering pipeline may reach.
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+}
+
+void lowbit::registerAllPasses() {
+  lowbit::registerLowBitTransformsPasses();
+  lowbit::registerLowBitConversionPasses();
+  mlir::registerAllPasses();
+}

@@ -1,0 +1,15 @@
+//===- lowbit-opt.cpp - mlir-opt with lowbit --------------------------------===//
+
+#include "lowbit/InitAll.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+
+int main(int argc, char **argv) {
+  mlir::DialectRegistry registry;
+  lowbit::registerAllDialects(registry);
+  lowbit::registerAllPasses();
+  return mlir::asMainReturnCode(mlir::MlirOptMain(
+      argc, argv, "lowbit optimizer driver: quantize and lower model IR\n",
+      registry));
+}
