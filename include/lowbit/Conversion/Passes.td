@@ -18,7 +18,7 @@ def ConvertLowBitToLinalgPass : Pass<"convert-lowbit-to-linalg"> {
     Before:
 
     ```mlir
-    %y = lowbit.matmul %x, %w scheme #lowbit.scheme<format = q4_0>
+    %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_0>)
         : tensor<1x64xf32>, tensor<8x36xi8> -> tensor<1x8xf32>
     ```
 

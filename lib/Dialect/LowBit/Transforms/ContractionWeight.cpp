@@ -46,6 +46,9 @@ std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
     whyNot = msg;
     return std::nullopt;
   };
+  for (Value v : op->getOperands())
+    if (!cast<ShapedType>(v.getType()).hasStaticShape())
+      return fail("dynamic shapes are not supported");
   if (!cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32() ||
       !cast<ShapedType>(op.getDpsInputs()[1 - w.weightOperand].getType())
            .getElementType()

@@ -60,7 +60,7 @@ def LowBit_SchemeAttr : AttrDef<LowBit_Dialect, "Scheme"> {
     #lowbit.scheme<bits = 3, block = 64, offset = min, scale = bf16>
     #lowbit.scheme<bits = 2, block = 16, offset = sub_min, super_block = 256, sub_scale_bits = 4>
     #lowbit.scheme<codebook = nf4>
-    #lowbit.scheme<bits = 2, codebook = custom, levels = array<f32: -1.5, -0.5, 0.5, 1.5>>
+    #lowbit.scheme<bits = 2, codebook = custom, levels = [-1.5, -0.5, 0.5, 1.5]>
     ```
 
     Parameters left out take their defaults (bits 4, block 32, offset none,

@@ -40,14 +40,14 @@ def LowBit_Dialect : Dialect {
 
     ```mlir
     %w = arith.constant dense_resource<w0> : tensor<64x40xi8>
-    %y = lowbit.matmul %x, %w scheme #lowbit.scheme<format = q4_k>
+    %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_k>)
         : tensor<1x64xf32>, tensor<64x40xi8> -> tensor<1x64xf32>
     ```
 
     Invalid (a q4_k row of 64 weights takes 40 bytes, not 36):
 
     ```mlir
-    %y = lowbit.matmul %x, %w scheme #lowbit.scheme<format = q4_k>
+    %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_k>)
         : tensor<1x64xf32>, tensor<64x36xi8> -> tensor<1x64xf32>
     ```
   }];

@@ -16,14 +16,14 @@ def LowBit_DequantizeOp : LowBit_Op<"dequantize", [Pure]> {
     row length, so it also records how much of a tail block is valid.
 
     ```mlir
-    %w = lowbit.dequantize %packed scheme #lowbit.scheme<format = q4_0>
+    %w = lowbit.dequantize %packed scheme(#lowbit.scheme<format = q4_0>)
         : tensor<64x108xi8> -> tensor<64x172xf32>
     ```
   }];
   let arguments = (ins AnyStaticShapeTensor:$packed, LowBit_SchemeAttr:$scheme);
   let results = (outs AnyStaticShapeTensor:$result);
   let assemblyFormat = [{
-    $packed `scheme` $scheme attr-dict `:` type($packed) `->` type($result)
+    $packed `scheme` `(` qualified($scheme) `)` attr-dict `:` type($packed) `->` type($result)
   }];
   let hasVerifier = 1;
 }
@@ -39,7 +39,7 @@ def LowBit_MatmulOp : LowBit_Op<"matmul", [Pure]> {
     (`[B, N, R]`) every batch has its own weight and `input` is `[B, M, K]`.
 
     ```mlir
-    %y = lowbit.matmul %x, %w scheme #lowbit.scheme<format = q8_0>
+    %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q8_0>)
         : tensor<4x64xf32>, tensor<32x68xi8> -> tensor<4x32xf32>
     ```
   }];
@@ -47,7 +47,7 @@ def LowBit_MatmulOp : LowBit_Op<"matmul", [Pure]> {
                        LowBit_SchemeAttr:$scheme);
   let results = (outs AnyStaticShapeTensor:$result);
   let assemblyFormat = [{
-    $input `,` $packed `scheme` $scheme attr-dict `:` type($input) `,`
+    $input `,` $packed `scheme` `(` qualified($scheme) `)` attr-dict `:` type($input) `,`
     type($packed) `->` type($result)
   }];
   let hasVerifier = 1;

@@ -30,7 +30,7 @@ def LowBitSelectBlockScalesPass
 
     ```mlir
     %w = arith.constant dense_resource<lowbit_weight> : tensor<32x68xi8>
-    %0 = lowbit.matmul %x, %w scheme #lowbit.scheme<format = q8_0>
+    %0 = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q8_0>)
         : tensor<1x64xf32>, tensor<32x68xi8> -> tensor<1x32xf32>
     ```
 

@@ -1,0 +1,32 @@
+// RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q4_0" -verify-diagnostics
+
+func.func @nan_weight(%x: tensor<32xf32>) -> tensor<2xf32> {
+  %w = arith.constant {lowbit.name = "layers.0.wq"} dense<[[1.0, 0x7FC00000, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]]> : tensor<2x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<2xf32>) -> tensor<2xf32>
+  // expected-error @+1 {{layers.0.wq: row 0, column 1 holds NaN; weights must be finite}}
+  %0 = linalg.matvec ins(%w, %x : tensor<2x32xf32>, tensor<32xf32>) outs(%i : tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @inf_weight(%x: tensor<32xf32>) -> tensor<1xf32> {
+  %w = arith.constant dense<0x7F800000> : tensor<1x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1xf32>) -> tensor<1xf32>
+  // expected-error @+1 {{weight: row 0, column 0 holds an infinity; weights must be finite}}
+  %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}
+
+// -----
+
+func.func @dynamic_shape(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<64x8xf32>
+  // expected-warning @+1 {{weight not quantized: dynamic shapes are not supported}}
+  %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}

@@ -1,0 +1,150 @@
+// RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q4_k" | FileCheck %s
+// RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=b3:g16:asym:bf16 method=minmax" | FileCheck %s --check-prefix=PARAM
+// RUN: not lowbit-opt %s --lowbit-select-block-scales="scheme=q4_q" 2>&1 | FileCheck %s --check-prefix=BADSCHEME
+// RUN: not lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0 method=minmax" 2>&1 | FileCheck %s --check-prefix=BADMETHOD
+// RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q8_0 report=-" | FileCheck %s --check-prefix=REPORT
+
+// BADSCHEME: error: lowbit-select-block-scales: scheme 'q4_q': unknown scheme field 'q4_q'
+// BADMETHOD: error: lowbit-select-block-scales: method minmax needs an asymmetric scheme, 'q4_0' is symmetric
+
+// x[M,K] * W[K,N]: the weight's rows are its N columns; a q4_k row of 64
+// is a truncated super-block of 40 bytes.
+// CHECK-LABEL: func @matmul_weight_rhs
+// CHECK-DAG: %[[W:.*]] = arith.constant {lowbit.name = "wq"} dense_resource<lowbit.wq> : tensor<8x40xi8>
+// CHECK-NOT: linalg.matmul
+// CHECK: %[[Y:.*]] = lowbit.matmul %arg0, %[[W]] scheme(#lowbit.scheme<format = q4_k>) : tensor<2x64xf32>, tensor<8x40xi8> -> tensor<2x8xf32>
+// CHECK: return %[[Y]]
+// PARAM-LABEL: func @matmul_weight_rhs
+// PARAM: lowbit.matmul {{.*}} scheme(#lowbit.scheme<bits = 3, block = 16, offset = min, scale = bf16>) : tensor<2x64xf32>, tensor<8x40xi8>
+// REPORT: tensor  shape  scheme        bpw
+// REPORT: wq      64x8   q8_0       8.5000
+func.func @matmul_weight_rhs(%x: tensor<2x64xf32>) -> tensor<2x8xf32> {
+  %w = arith.constant {lowbit.name = "wq"} dense<0.5> : tensor<64x8xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x8xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<2x8xf32>) -> tensor<2x8xf32>
+  %0 = linalg.matmul ins(%x, %w : tensor<2x64xf32>, tensor<64x8xf32>) outs(%i : tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// Transposed B (nn.Linear layout W[N,K]) via indexing_maps; 172-wide rows.
+// CHECK-LABEL: func @matmul_transpose_b
+// CHECK-DAG: %[[W:.*]] = arith.constant {{.*}} : tensor<4x110xi8>
+// CHECK: lowbit.matmul %arg0, %[[W]] {{.*}} : tensor<3x172xf32>, tensor<4x110xi8> -> tensor<3x4xf32>
+func.func @matmul_transpose_b(%x: tensor<3x172xf32>) -> tensor<3x4xf32> {
+  %w = arith.constant dense<0.25> : tensor<4x172xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x4xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<3x4xf32>) -> tensor<3x4xf32>
+  %0 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>]
+       ins(%x, %w : tensor<3x172xf32>, tensor<4x172xf32>) outs(%i : tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @matvec
+// CHECK: lowbit.matmul %arg0, %{{.*}} : tensor<64xf32>, tensor<16x40xi8> -> tensor<16xf32>
+func.func @matvec(%x: tensor<64xf32>) -> tensor<16xf32> {
+  %w = arith.constant dense<1.0> : tensor<16x64xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<16xf32>) -> tensor<16xf32>
+  %0 = linalg.matvec ins(%w, %x : tensor<16x64xf32>, tensor<64xf32>) outs(%i : tensor<16xf32>) -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @vecmat
+// CHECK: lowbit.matmul %arg0, %{{.*}} : tensor<64xf32>, tensor<16x40xi8> -> tensor<16xf32>
+func.func @vecmat(%x: tensor<64xf32>) -> tensor<16xf32> {
+  %w = arith.constant dense<1.0> : tensor<64x16xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<16xf32>) -> tensor<16xf32>
+  %0 = linalg.vecmat ins(%x, %w : tensor<64xf32>, tensor<64x16xf32>) outs(%i : tensor<16xf32>) -> tensor<16xf32>
+  return %0 : tensor<16xf32>
+}
+
+// -----
+
+// Every batch has its own weight: packed is [B, N, bytes].
+// CHECK-LABEL: func @batch_matmul
+// CHECK: lowbit.matmul %arg0, %{{.*}} : tensor<2x3x64xf32>, tensor<2x5x40xi8> -> tensor<2x3x5xf32>
+func.func @batch_matmul(%x: tensor<2x3x64xf32>) -> tensor<2x3x5xf32> {
+  %w = arith.constant dense<1.0> : tensor<2x64x5xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3x5xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  %0 = linalg.batch_matmul ins(%x, %w : tensor<2x3x64xf32>, tensor<2x64x5xf32>) outs(%i : tensor<2x3x5xf32>) -> tensor<2x3x5xf32>
+  return %0 : tensor<2x3x5xf32>
+}
+
+// -----
+
+// Batched mat-vec: the missing row dimension becomes a unit one.
+// CHECK-LABEL: func @batch_matvec
+// CHECK: %[[X:.*]] = tensor.expand_shape %arg0 {{\[\[}}0], [1, 2]] output_shape [2, 1, 64]
+// CHECK: %[[Y:.*]] = lowbit.matmul %[[X]], %{{.*}} : tensor<2x1x64xf32>, tensor<2x5x40xi8> -> tensor<2x1x5xf32>
+// CHECK: tensor.collapse_shape %[[Y]] {{\[\[}}0], [1, 2]]
+func.func @batch_matvec(%x: tensor<2x64xf32>) -> tensor<2x5xf32> {
+  %w = arith.constant dense<1.0> : tensor<2x5x64xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x5xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<2x5xf32>) -> tensor<2x5xf32>
+  %0 = linalg.batch_matvec ins(%w, %x : tensor<2x5x64xf32>, tensor<2x64xf32>) outs(%i : tensor<2x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// Weight on the left (W[N,K] * X[K,M]): activations and result transposed,
+// and a non-zero init is added back.
+// CHECK-LABEL: func @weight_lhs_with_init
+// CHECK: %[[XT:.*]] = linalg.transpose ins(%arg0 : tensor<64x3xf32>) {{.*}} permutation = [1, 0]
+// CHECK: %[[Y:.*]] = lowbit.matmul %[[XT]], %{{.*}} : tensor<3x64xf32>, tensor<8x40xi8> -> tensor<3x8xf32>
+// CHECK: %[[YT:.*]] = linalg.transpose ins(%[[Y]] : tensor<3x8xf32>) {{.*}} permutation = [1, 0]
+// CHECK: linalg.add ins(%[[YT]], %arg1 : tensor<8x3xf32>, tensor<8x3xf32>)
+func.func @weight_lhs_with_init(%x: tensor<64x3xf32>, %acc: tensor<8x3xf32>) -> tensor<8x3xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x64xf32>
+  %0 = linalg.matmul ins(%w, %x : tensor<8x64xf32>, tensor<64x3xf32>) outs(%acc : tensor<8x3xf32>) -> tensor<8x3xf32>
+  return %0 : tensor<8x3xf32>
+}
+
+// -----
+
+// An equivalent linalg.generic contraction, f16 weight.
+// CHECK-LABEL: func @generic_contraction
+// CHECK: lowbit.matmul %arg0, %{{.*}} : tensor<2x64xf32>, tensor<4x40xi8> -> tensor<2x4xf32>
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (n, k)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @generic_contraction(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  %w = arith.constant dense<0.5> : tensor<4x64xf16>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<2x4xf32>) -> tensor<2x4xf32>
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c], iterator_types = ["parallel", "parallel", "reduction"]}
+       ins(%x, %w : tensor<2x64xf32>, tensor<4x64xf16>) outs(%i : tensor<2x4xf32>) {
+  ^bb0(%xa: f32, %wb: f16, %acc: f32):
+    %wf = arith.extf %wb : f16 to f32
+    %m = arith.mulf %xa, %wf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+// Contractions without a constant weight stay as they are.
+// CHECK-LABEL: func @no_constant
+// CHECK: linalg.matmul
+// CHECK-NOT: lowbit.matmul
+func.func @no_constant(%x: tensor<2x64xf32>, %w: tensor<64x8xf32>, %i: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = linalg.matmul ins(%x, %w : tensor<2x64xf32>, tensor<64x8xf32>) outs(%i : tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}

@@ -1,0 +1,34 @@
+# -*- Python -*-
+import os
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "lowbit"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir"]
+config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.lowbit_obj_root, "test")
+
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+
+tool_dirs = [config.lowbit_tools_dir, config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(
+    ["lowbit-opt", "lowbit-import", "mlir-runner"], tool_dirs)
+config.substitutions.append(("%data", os.path.join(config.lowbit_src_root, "data")))
+config.substitutions.append(("%python", "python3"))
+config.substitutions.append(
+    ("%runner_libs",
+     ",".join(os.path.join(config.llvm_lib_dir, lib) for lib in
+              ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"])))
+# Upstream lowering from bufferized linalg to the LLVM dialect, used by the
+# end-to-end tests after convert-lowbit-to-linalg.
+config.substitutions.append(
+    ("%lower_to_llvm",
+     "--one-shot-bufferize=bufferize-function-boundaries "
+     "--convert-linalg-to-loops --expand-strided-metadata --lower-affine "
+     "--convert-scf-to-cf --convert-arith-to-llvm --convert-cf-to-llvm "
+     "--finalize-memref-to-llvm --convert-func-to-llvm "
+     "--convert-index-to-llvm --reconcile-unrealized-casts"))
