@@ -1,0 +1,121 @@
+//===- Llama2C.cpp - llama2.c checkpoint reader ---------------------------===//
+
+#include "lowbit/Model/Llama2C.h"
+
+#include <cstring>
+
+namespace lowbit::model {
+
+size_t Llama2CTensor::numElements() const {
+  size_t n = 1;
+  for (int64_t d : shape)
+    n *= size_t(d);
+  return n;
+}
+
+std::string parseLlama2C(const uint8_t *data, size_t size,
+                         Llama2CConfig &c, std::vector<Llama2CTensor> &out) {
+  if (size < 28)
+    return "truncated llama2.c header: " + std::to_string(size) +
+           " bytes, need 28";
+  int32_t h[7];
+  std::memcpy(h, data, 28);
+  c.dim = h[0];
+  c.hiddenDim = h[1];
+  c.numLayers = h[2];
+  c.numHeads = h[3];
+  c.numKVHeads = h[4];
+  c.sharedClassifier = h[5] > 0;
+  c.vocabSize = h[5] < 0 ? -int64_t(h[5]) : h[5];
+  c.seqLen = h[6];
+  const char *names[] = {"dim",        "hidden_dim", "n_layers", "n_heads",
+                         "n_kv_heads", "vocab_size", "seq_len"};
+  int64_t vals[] = {c.dim,        c.hiddenDim, c.numLayers, c.numHeads,
+                    c.numKVHeads, c.vocabSize, c.seqLen};
+  // Generous bounds: far above any llama2.c model, low enough that no
+  // product below can overflow 64 bits.
+  for (int i = 0; i < 7; ++i)
+    if (vals[i] <= 0 || vals[i] > (int64_t(1) << 20))
+      return std::string("llama2.c header: ") + names[i] + " = " +
+             std::to_string(vals[i]) + " is out of range [1, 2^20]";
+  if (c.dim % c.numHeads != 0)
+    return "llama2.c header: dim " + std::to_string(c.dim) +
+           " is not a multiple of n_heads " + std::to_string(c.numHeads);
+  if (c.numHeads % c.numKVHeads != 0)
+    return "llama2.c header: n_heads " + std::to_string(c.numHeads) +
+           " is not a multiple of n_kv_heads " + std::to_string(c.numKVHeads);
+  int64_t headSize = c.dim / c.numHeads;
+  int64_t kvDim = headSize * c.numKVHeads;
+  if (headSize % 2 != 0)
+    return "llama2.c header: head size " + std::to_string(headSize) +
+           " must be even for RoPE";
+
+  size_t offset = 28;
+  out.clear();
+  std::string error;
+  auto take = [&](const std::string &name, std::vector<int64_t> shape,
+                  int64_t layers) {
+    if (!error.empty())
+      return;
+    size_t per = 1;
+    for (int64_t d : shape)
+      per *= size_t(d);
+    size_t bytes = per * size_t(layers) * 4;
+    if (offset + bytes > size || offset + bytes < offset) {
+      error = "truncated llama2.c file: tensor " + name + " needs bytes [" +
+              std::to_string(offset) + ", " + std::to_string(offset + bytes) +
+              ") but the file has " + std::to_string(size);
+      return;
+    }
+    for (int64_t l = 0; l < layers; ++l) {
+      Llama2CTensor t;
+      t.name = layers > 1 || name.rfind("layers.", 0) == 0
+                   ? "layers." + std::to_string(l) + "." + name.substr(7)
+                   : name;
+      t.shape = shape;
+      t.data = reinterpret_cast<const float *>(data + offset + l * per * 4);
+      out.push_back(t);
+    }
+    offset += bytes;
+  };
+  int64_t L = c.numLayers, D = c.dim, F = c.hiddenDim;
+  take("token_embedding", {c.vocabSize, D}, 1);
+  take("layers.attention_norm", {D}, L);
+  take("layers.wq", {D, D}, L);
+  take("layers.wk", {kvDim, D}, L);
+  take("layers.wv", {kvDim, D}, L);
+  take("layers.wo", {D, D}, L);
+  take("layers.ffn_norm", {D}, L);
+  take("layers.w1", {F, D}, L);
+  take("layers.w2", {D, F}, L);
+  take("layers.w3", {F, D}, L);
+  take("final_norm", {D}, 1);
+  // Legacy RoPE tables (seq_len x head_size/2, twice): skipped, unused.
+  size_t rope = size_t(c.seqLen) * size_t(headSize / 2) * 4 * 2;
+  if (error.empty() && offset + rope > size)
+    error = "truncated llama2.c file: RoPE tables need " +
+            std::to_string(rope) + " bytes at offset " +
+            std::to_string(offset);
+  offset += rope;
+  if (error.empty() && !c.sharedClassifier)
+    take("output", {c.vocabSize, D}, 1);
+  if (error.empty() && offset != size)
+    error = "llama2.c file has " + std::to_string(size - offset) +
+            " unexpected trailing bytes (wrong header?)";
+  if (!error.empty()) {
+    out.clear();
+    return error;
+  }
+  // Alignment: float tensors must sit on 4-byte boundaries of the mapping.
+  return "";
+}
+
+std::string Llama2CModel::open(const std::string &path) {
+  std::string err = file_.open(path);
+  if (!err.empty())
+    return err;
+  err = parseLlama2C(file_.data(), file_.size(), config_, tensors_);
+  return err.empty() ? "" : path + ": " + err;
+}
+
+} // namespace lowbit::model
