@@ -29,6 +29,6 @@ config.substitutions.append(
     ("%lower_to_llvm",
      "--one-shot-bufferize=bufferize-function-boundaries "
      "--convert-linalg-to-loops --expand-strided-metadata --lower-affine "
-     "--convert-scf-to-cf --convert-arith-to-llvm --convert-cf-to-llvm "
-     "--finalize-memref-to-llvm --convert-func-to-llvm "
+     "--convert-scf-to-cf --convert-vector-to-llvm --convert-arith-to-llvm "
+     "--convert-cf-to-llvm --finalize-memref-to-llvm --convert-func-to-llvm "
      "--convert-index-to-llvm --reconcile-unrealized-casts"))

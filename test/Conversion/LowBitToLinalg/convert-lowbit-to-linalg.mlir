@@ -1,0 +1,65 @@
+// RUN: lowbit-opt %s -split-input-file --convert-lowbit-to-linalg | FileCheck %s
+
+// A row of 40 in q8_0: one full block decoded by one generic, the padded
+// tail block by another, joined with insert_slice; then the contraction.
+// CHECK-LABEL: func @matmul_with_tail
+// CHECK-SAME: (%[[X:.*]]: tensor<2x40xf32>, %[[W:.*]]: tensor<3x68xi8>)
+// CHECK: %[[FULL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x32xf32>)
+// CHECK:   tensor.extract %[[W]]
+// CHECK:   arith.bitcast %{{.*}} : i16 to f16
+// CHECK:   arith.extf %{{.*}} : f16 to f32
+// CHECK:   arith.mulf
+// CHECK: %[[TAIL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x8xf32>)
+// CHECK: %[[A:.*]] = tensor.insert_slice %[[FULL]] into %{{.*}}[0, 0] [3, 32] [1, 1]
+// CHECK: %[[DEQ:.*]] = tensor.insert_slice %[[TAIL]] into %[[A]][0, 32] [3, 8] [1, 1]
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[X]], %[[DEQ]] : tensor<2x40xf32>, tensor<3x40xf32>)
+// CHECK: return %[[Y]]
+// CHECK-NOT: lowbit.
+func.func @matmul_with_tail(%x: tensor<2x40xf32>, %w: tensor<3x68xi8>) -> tensor<2x3xf32> {
+  %0 = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q8_0>) : tensor<2x40xf32>, tensor<3x68xi8> -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// K-quant: value = (d x scale) x q - (dmin x min), in that order.
+// CHECK-LABEL: func @dequantize_q4_k
+// CHECK: linalg.generic
+// CHECK: %[[D:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK: %[[DMIN:.*]] = arith.extf %{{.*}} : f16 to f32
+// CHECK: %[[SC:.*]] = arith.sitofp %{{.*}} : i32 to f32
+// CHECK: %[[DL:.*]] = arith.mulf %[[D]], %[[SC]] : f32
+// CHECK: %[[Q:.*]] = arith.sitofp %{{.*}} : i32 to f32
+// CHECK: %[[V:.*]] = arith.mulf %[[DL]], %[[Q]] : f32
+// CHECK: %[[MC:.*]] = arith.sitofp %{{.*}} : i32 to f32
+// CHECK: %[[ML:.*]] = arith.mulf %[[DMIN]], %[[MC]] : f32
+// CHECK: %[[R:.*]] = arith.subf %[[V]], %[[ML]] : f32
+// CHECK: linalg.yield %[[R]]
+func.func @dequantize_q4_k(%w: tensor<4x144xi8>) -> tensor<4x256xf32> {
+  %0 = lowbit.dequantize %w scheme(#lowbit.scheme<format = q4_k>) : tensor<4x144xi8> -> tensor<4x256xf32>
+  return %0 : tensor<4x256xf32>
+}
+
+// -----
+
+// Codebooks look their level up in a constant table.
+// CHECK-LABEL: func @dequantize_iq4_nl
+// CHECK-DAG: %[[CB:.*]] = arith.constant dense<[-1.270000e+02, -1.040000e+02, {{.*}}, 1.130000e+02]> : tensor<16xf32>
+// CHECK: linalg.generic
+// CHECK: tensor.extract %[[CB]][%{{.*}}] : tensor<16xf32>
+func.func @dequantize_iq4_nl(%w: tensor<1x18xi8>) -> tensor<1x32xf32> {
+  %0 = lowbit.dequantize %w scheme(#lowbit.scheme<format = iq4_nl>) : tensor<1x18xi8> -> tensor<1x32xf32>
+  return %0 : tensor<1x32xf32>
+}
+
+// -----
+
+// bf16 scales and an integer zero point: value = d x (v - z).
+// CHECK-LABEL: func @dequantize_zero_point
+// CHECK: arith.bitcast %{{.*}} : i16 to bf16
+// CHECK: %[[V:.*]] = arith.subi %{{.*}}, %{{.*}} : i32
+// CHECK: arith.sitofp %[[V]] : i32 to f32
+func.func @dequantize_zero_point(%w: tensor<2x11xi8>) -> tensor<2x16xf32> {
+  %0 = lowbit.dequantize %w scheme(#lowbit.scheme<bits = 4, block = 16, offset = zero_point, scale = bf16>) : tensor<2x11xi8> -> tensor<2x16xf32>
+  return %0 : tensor<2x16xf32>
+}
