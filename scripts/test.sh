@@ -9,7 +9,7 @@ cd "$build"
 log="$(mktemp)"
 status=0
 ctest --output-on-failure -j2 2>&1 | tee "$log" || status=$?
-lit_line="$(/usr/lib/llvm-22/bin/lit -q "$build/test" 2>&1 | tail -n 3 || true)"
+lit_line="$(/usr/lib/llvm-22/bin/lit -s "$build/test" 2>&1 | grep -E "^ *(Passed|Failed|Unsupported)" || true)"
 echo "----------------------------------------------------------------"
 grep -E "tests passed|tests failed" "$log" | tail -n 1
 echo "lit (counted as one ctest test): $(echo "$lit_line" | tr '\n' ' ')"
