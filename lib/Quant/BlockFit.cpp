@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace lowbit::quant {
 
@@ -39,6 +40,16 @@ bool parseMethod(const std::string &name, Method &out) {
 
 namespace {
 
+/// Round half to even for |t| < 2^22 without a libm call (ggml's
+/// nearest_int): adding 1.5 x 2^23 leaves the rounded integer in the
+/// mantissa.
+inline int roundEven(float t) {
+  float v = t + 12582912.0f;
+  int32_t i;
+  std::memcpy(&i, &v, 4);
+  return (i & 0x007fffff) - 0x00400000;
+}
+
 /// The integer levels codes decode to (before scaling).
 struct Grid {
   const std::vector<float> *levels = nullptr; // codebook, ascending
@@ -66,7 +77,7 @@ struct Grid {
       return vmin;
     if (!(t < float(vmax)))
       return vmax;
-    return int(std::nearbyint(t));
+    return roundEven(t);
   }
   /// Code whose level is nearest to t.
   int nearest(float t) const {
@@ -113,10 +124,12 @@ double assignSym(const Grid &g, const Slice &s, float scale) {
     }
     return err;
   }
+  const float inv = 1.0f / scale;
   for (unsigned i = 0; i < s.n; ++i) {
-    int v = g.nearest(s.x[i] / scale);
+    int v = g.nearest(s.x[i] * inv);
     s.codes[i] = v;
-    err += s.w[i] * sq(s.x[i] - scale * g.level(v));
+    float e = s.x[i] - scale * g.level(v);
+    err += s.w[i] * e * e;
   }
   return err;
 }
@@ -124,10 +137,12 @@ double assignSym(const Grid &g, const Slice &s, float scale) {
 /// Asymmetric: codes for value = scale x v + add.
 double assignAsym(const Grid &g, const Slice &s, float scale, float add) {
   double err = 0;
+  const float inv = scale == 0.0f ? 0.0f : 1.0f / scale;
   for (unsigned i = 0; i < s.n; ++i) {
-    int v = scale == 0.0f ? 0 : g.clampInt((s.x[i] - add) / scale);
+    int v = g.clampInt((s.x[i] - add) * inv);
     s.codes[i] = v;
-    err += s.w[i] * sq(s.x[i] - (scale * float(v) + add));
+    float e = s.x[i] - (scale * float(v) + add);
+    err += s.w[i] * e * e;
   }
   return err;
 }
@@ -430,13 +445,18 @@ public:
     b.second = asym ? roundToScaleType(dminRaw, l.scaleType) : 0.0f;
     double total = 0;
     for (unsigned j = 0; j < fits.size(); ++j) {
-      int sc = dRaw != 0.0f
-                   ? std::clamp(int(std::nearbyint(fits[j].scale / dRaw)), smin,
-                                smax)
-                   : 0;
+      auto quantizeTo = [](float v, float step, int lo, int hi) {
+        float t = v / step;
+        if (!(t > float(lo)))
+          return lo;
+        if (!(t < float(hi)))
+          return hi;
+        return roundEven(t);
+      };
+      int sc = dRaw != 0.0f ? quantizeTo(fits[j].scale, dRaw, smin, smax) : 0;
       int mc = 0;
       if (asym && dminRaw != 0.0f)
-        mc = std::clamp(int(std::nearbyint(-fits[j].add / dminRaw)), 0, mmax);
+        mc = quantizeTo(-fits[j].add, dminRaw, 0, mmax);
       b.subScales[j] = sc;
       if (asym)
         b.subMins[j] = mc;

@@ -1,0 +1,66 @@
+//===- quantize_speed.cpp - Quantization throughput per format ------------===//
+//
+// Prints M weights/s for quantizing a rows x cols Gaussian matrix with each
+// method, 1 thread and all threads, next to the throughput of a plain copy of
+// the same data in the same run (a machine-speed yardstick), plus RMSE.
+// Usage: lowbit-bench-quantize [rows cols]   (default 1024 4096)
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Quant/Quantizer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <thread>
+#include <vector>
+
+using namespace lowbit::quant;
+
+static double seconds(const std::function<void()> &f) {
+  auto t0 = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
+      .count();
+}
+
+int main(int argc, char **argv) {
+  size_t rows = argc > 2 ? std::strtoul(argv[1], nullptr, 10) : 1024;
+  unsigned cols = argc > 2 ? unsigned(std::strtoul(argv[2], nullptr, 10)) : 4096;
+  std::vector<float> x(rows * cols), y(rows * cols);
+  std::mt19937 gen(1);
+  std::normal_distribution<float> dist(0.0f, 0.02f);
+  for (float &v : x)
+    v = dist(gen);
+  double copy = seconds([&] { std::memcpy(y.data(), x.data(), x.size() * 4); });
+  std::printf("matrix %zux%u, memcpy %.0f M floats/s, %u hardware threads\n",
+              rows, cols, x.size() / copy / 1e6,
+              std::thread::hardware_concurrency());
+  std::printf("%-8s %-7s %12s %12s %10s\n", "format", "method", "1 thread",
+              "all threads", "rmse");
+  for (Format f : {Format::Q8_0, Format::Q4_0, Format::Q4_K, Format::Q6_K,
+                   Format::IQ4_XS}) {
+    Scheme s = ggufScheme(f);
+    std::vector<uint8_t> q(rows * rowBytes(s, cols));
+    for (Method m : {Method::Rtn, Method::Search}) {
+      double rate[2];
+      for (unsigned t : {1u, 0u}) {
+        QuantOptions o;
+        o.method = m;
+        o.threads = t;
+        double sec = seconds([&] {
+          quantizeMatrix(s, x.data(), rows, cols, q.data(), o, "bench");
+        });
+        rate[t ? 0 : 1] = x.size() / sec / 1e6;
+      }
+      dequantizeMatrix(s, q.data(), rows, cols, y.data());
+      ErrorStats e = measureError(x.data(), y.data(), x.size());
+      std::printf("%-8s %-7s %9.1f M/s %9.1f M/s %10.3e\n", formatName(f),
+                  methodName(m), rate[0], rate[1], e.rmse);
+    }
+  }
+  return 0;
+}
