@@ -19,15 +19,8 @@ using namespace lowbit;
 
 namespace {
 
-/// Transposes `v` so that its dimensions come in `order` (loop dims), given
-/// the map from loops to v's dimensions.
-Value transposeTo(OpBuilder &b, Location loc, Value v, AffineMap map,
-                  ArrayRef<int64_t> order) {
-  SmallVector<int64_t> perm;
-  for (int64_t dim : order)
-    for (unsigned r = 0; r < map.getNumResults(); ++r)
-      if (map.getDimPosition(r) == dim)
-        perm.push_back(r);
+/// linalg.transpose of `v` by `perm`, or `v` itself for the identity.
+Value permute(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm) {
   bool identity = true;
   for (unsigned i = 0; i < perm.size(); ++i)
     identity &= perm[i] == int64_t(i);
@@ -41,7 +34,19 @@ Value transposeTo(OpBuilder &b, Location loc, Value v, AffineMap map,
   return linalg::TransposeOp::create(b, loc, v, init, perm)->getResult(0);
 }
 
-/// The inverse: from `order` back to the layout `map` gives.
+/// Transposes `v` (laid out by `map`, loops -> v's dims) so that its
+/// dimensions come in loop order `order`.
+Value transposeTo(OpBuilder &b, Location loc, Value v, AffineMap map,
+                  ArrayRef<int64_t> order) {
+  SmallVector<int64_t> perm;
+  for (int64_t dim : order)
+    for (unsigned r = 0; r < map.getNumResults(); ++r)
+      if (map.getDimPosition(r) == dim)
+        perm.push_back(r);
+  return permute(b, loc, v, perm);
+}
+
+/// The inverse: from loop order `order` back to the layout `map` gives.
 Value transposeFrom(OpBuilder &b, Location loc, Value v, AffineMap map,
                     ArrayRef<int64_t> order) {
   SmallVector<int64_t> perm;
@@ -49,17 +54,7 @@ Value transposeFrom(OpBuilder &b, Location loc, Value v, AffineMap map,
     for (unsigned i = 0; i < order.size(); ++i)
       if (order[i] == int64_t(map.getDimPosition(r)))
         perm.push_back(i);
-  bool identity = true;
-  for (unsigned i = 0; i < perm.size(); ++i)
-    identity &= perm[i] == int64_t(i);
-  if (identity)
-    return v;
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm)
-    shape.push_back(type.getDimSize(p));
-  Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
-  return linalg::TransposeOp::create(b, loc, v, init, perm)->getResult(0);
+  return permute(b, loc, v, perm);
 }
 
 bool isZeroTensor(Value v) {
