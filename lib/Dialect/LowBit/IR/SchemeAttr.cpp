@@ -22,7 +22,7 @@ static_assert(unsigned(quant::Offset::SubMin) == unsigned(Offset::sub_min));
 static_assert(unsigned(quant::ScaleType::BF16) == unsigned(ScaleType::bf16));
 static_assert(unsigned(quant::Codebook::Custom) == unsigned(Codebook::custom));
 
-quant::Scheme fromParams(Format format, unsigned bits, unsigned block,
+quant::Scheme fromParams(unsigned bits, unsigned block,
                          Offset offset, ScaleType scale, unsigned superBlock,
                          unsigned subScaleBits, Codebook codebook,
                          DenseF32ArrayAttr levels) {
@@ -37,7 +37,6 @@ quant::Scheme fromParams(Format format, unsigned bits, unsigned block,
   s.codebook = toQuant(codebook);
   if (levels)
     s.levels.assign(levels.asArrayRef().begin(), levels.asArrayRef().end());
-  (void)format;
   return s;
 }
 } // namespace
@@ -47,7 +46,7 @@ LogicalResult SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  Offset offset, ScaleType scale,
                                  unsigned superBlock, unsigned subScaleBits,
                                  Codebook codebook, DenseF32ArrayAttr levels) {
-  quant::Scheme given = fromParams(format, bits, block, offset, scale,
+  quant::Scheme given = fromParams(bits, block, offset, scale,
                                    superBlock, subScaleBits, codebook, levels);
   if (format != Format::generic) {
     // Spelled parameters (those not at their default) must agree.
@@ -87,7 +86,7 @@ LogicalResult SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 quant::Scheme SchemeAttr::toQuantScheme() const {
   if (getFormat() != Format::generic)
     return quant::ggufScheme(toQuant(getFormat()));
-  return fromParams(getFormat(), getBits(), getBlock(), getOffset(),
+  return fromParams(getBits(), getBlock(), getOffset(),
                     getScale(), getSuperBlock(), getSubScaleBits(),
                     getCodebook(), getLevels());
 }
