@@ -55,11 +55,18 @@ struct Grid {
   const std::vector<float> *levels = nullptr; // codebook, ascending
   int vmin = 0, vmax = 0;
 
+  /// Midpoints between adjacent codebook levels: the code nearest to t is
+  /// the number of midpoints below t (ties go to the lower level).
+  float mids[255];
+  unsigned numMids = 0;
+
   explicit Grid(const BlockLayout &l) {
     if (!l.codebook.empty()) {
       levels = &l.codebook;
       vmin = 0;
       vmax = int(l.codebook.size()) - 1;
+      for (int i = 0; i < vmax; ++i)
+        mids[numMids++] = 0.5f * (l.codebook[i] + l.codebook[i + 1]);
     } else if (l.offset == Offset::None) {
       vmin = -(1 << (l.code.bits - 1));
       vmax = (1 << (l.code.bits - 1)) - 1;
@@ -83,14 +90,10 @@ struct Grid {
   int nearest(float t) const {
     if (!levels)
       return clampInt(t);
-    const std::vector<float> &l = *levels;
-    auto it = std::lower_bound(l.begin(), l.end(), t);
-    if (it == l.begin())
-      return 0;
-    if (it == l.end())
-      return int(l.size()) - 1;
-    int i = int(it - l.begin());
-    return (t - l[i - 1] <= l[i] - t) ? i - 1 : i;
+    int v = 0;
+    for (unsigned j = 0; j < numMids; ++j)
+      v += t > mids[j];
+    return v;
   }
   int zeroCode() const { return levels ? nearest(0.0f) : 0; }
 };
@@ -113,36 +116,84 @@ struct Rounder {
 
 inline double sq(double v) { return v * v; }
 
+/// Nearest integer to t within [lo, hi], as a float: branch-free so the
+/// loops below vectorize (adding 1.5 x 2^23 rounds half to even).
+inline float roundClamp(float t, float lo, float hi) {
+  t = std::min(std::max(t, lo), hi);
+  return (t + 12582912.0f) - 12582912.0f;
+}
+
+// The loops below are the search's hot path. Their sums may be
+// reassociated (clang's per-scope `fp reassociate`) so they vectorize; the
+// result is still independent of the thread count, and the final choice
+// between candidates uses blockError, which is exact in double. Rounding
+// stays outside those scopes: reassociation would fold roundClamp's
+// (t + c) - c back into t.
+
 /// Symmetric: codes for value = scale x level; returns the error.
 double assignSym(const Grid &g, const Slice &s, float scale) {
-  double err = 0;
-  if (scale == 0.0f || !std::isfinite(1.0f / scale)) {
+  float err = 0;
+  const float inv = scale == 0.0f ? 0.0f : 1.0f / scale;
+  if (!std::isfinite(inv) || inv == 0.0f) {
     int z = g.zeroCode();
     for (unsigned i = 0; i < s.n; ++i) {
       s.codes[i] = z;
-      err += s.w[i] * sq(s.x[i]);
+      err += s.w[i] * s.x[i] * s.x[i];
     }
     return err;
   }
-  const float inv = 1.0f / scale;
-  for (unsigned i = 0; i < s.n; ++i) {
-    int v = g.nearest(s.x[i] * inv);
-    s.codes[i] = v;
-    float e = s.x[i] - scale * g.level(v);
-    err += s.w[i] * e * e;
+  if (g.isCodebook()) {
+    if (g.numMids == 15) {
+      // 16 levels (NF4, IQ4_NL): a fixed count lets the loop vectorize.
+      for (unsigned i = 0; i < s.n; ++i) {
+        float t = s.x[i] * inv;
+        int v = 0;
+        for (unsigned j = 0; j < 15; ++j)
+          v += t > g.mids[j];
+        s.codes[i] = v;
+      }
+    } else {
+      for (unsigned i = 0; i < s.n; ++i)
+        s.codes[i] = g.nearest(s.x[i] * inv);
+    }
+    const float *levels = g.levels->data();
+    {
+#pragma clang fp reassociate(on)
+      for (unsigned i = 0; i < s.n; ++i) {
+        float e = s.x[i] - scale * levels[s.codes[i]];
+        err += s.w[i] * e * e;
+      }
+    }
+    return err;
+  }
+  const float lo = float(g.vmin), hi = float(g.vmax);
+  for (unsigned i = 0; i < s.n; ++i)
+    s.codes[i] = int(roundClamp(s.x[i] * inv, lo, hi));
+  {
+#pragma clang fp reassociate(on)
+    for (unsigned i = 0; i < s.n; ++i) {
+      float e = s.x[i] - scale * float(s.codes[i]);
+      err += s.w[i] * e * e;
+    }
   }
   return err;
 }
 
 /// Asymmetric: codes for value = scale x v + add.
 double assignAsym(const Grid &g, const Slice &s, float scale, float add) {
-  double err = 0;
-  const float inv = scale == 0.0f ? 0.0f : 1.0f / scale;
-  for (unsigned i = 0; i < s.n; ++i) {
-    int v = g.clampInt((s.x[i] - add) * inv);
-    s.codes[i] = v;
-    float e = s.x[i] - (scale * float(v) + add);
-    err += s.w[i] * e * e;
+  float inv = scale == 0.0f ? 0.0f : 1.0f / scale;
+  if (!std::isfinite(inv))
+    inv = 0.0f;
+  const float hi = float(g.vmax);
+  float err = 0;
+  for (unsigned i = 0; i < s.n; ++i)
+    s.codes[i] = int(roundClamp((s.x[i] - add) * inv, 0.0f, hi));
+  {
+#pragma clang fp reassociate(on)
+    for (unsigned i = 0; i < s.n; ++i) {
+      float e = s.x[i] - (scale * float(s.codes[i]) + add);
+      err += s.w[i] * e * e;
+    }
   }
   return err;
 }
@@ -160,6 +211,8 @@ double assignZeroPoint(const Grid &g, const Slice &s, float scale, int z) {
 
 /// Weighted least-squares scale for fixed symmetric codes.
 float refitSym(const Grid &g, const Slice &s) {
+  // Double sums: the fitted scale decides which codes the next pass picks,
+  // and float sums here measurably worsened edge cases (q6_k, +-100 rows).
   double sxl = 0, sll = 0;
   for (unsigned i = 0; i < s.n; ++i) {
     double l = g.level(s.codes[i]);
@@ -249,8 +302,8 @@ float searchSym(const Grid &g, const Slice &s, const Rounder &round,
     }
   };
   for (float end : {g.lowLevel(), g.highLevel()})
-    for (int is = -10; is <= 10; ++is)
-      tryScale(e.signedMax / (end * (1.0f + 0.0125f * float(is))));
+    for (int is = -5; is <= 5; ++is)
+      tryScale(e.signedMax / (end * (1.0f + 0.025f * float(is))));
   for (int it = 0; it < 2; ++it)
     tryScale(best);
   assignSym(g, s, best);
@@ -281,10 +334,10 @@ float searchAsym(const Grid &g, const Slice &s, const Rounder &round,
       bestAdd = add;
     }
   };
-  for (int is = 0; is <= 20; ++is) {
-    float iscale = (float(g.vmax) - 1.0f + 0.1f * float(is)) / (hi - lo);
+  for (int is = 0; is <= 10; ++is) {
+    float iscale = (float(g.vmax) - 1.0f + 0.2f * float(is)) / (hi - lo);
     for (unsigned i = 0; i < s.n; ++i)
-      s.codes[i] = g.clampInt((s.x[i] - lo) * iscale);
+      s.codes[i] = int(roundClamp((s.x[i] - lo) * iscale, 0.0f, float(g.vmax)));
     tryCodes();
   }
   for (int it = 0; it < 2; ++it) {
@@ -617,9 +670,11 @@ double fitSuper(const BlockLayout &l, const Grid &g, Method m, const float *x,
 double blockError(const BlockLayout &l, const LogicalBlock &b, const float *x,
                   const float *w, unsigned valid) {
   // Pack and decode: the error is exactly that of the stored bytes.
-  std::vector<uint8_t> bytes(l.bytes);
+  thread_local std::vector<uint8_t> bytes;
+  thread_local std::vector<float> y;
+  bytes.resize(l.bytes);
+  y.resize(l.elems);
   encodeBlock(l, b, bytes.data());
-  std::vector<float> y(l.elems);
   decodeBlock(l, bytes.data(), y.data(), std::min(valid, l.elems));
   double err = 0;
   for (unsigned i = 0; i < std::min(valid, l.elems); ++i)
