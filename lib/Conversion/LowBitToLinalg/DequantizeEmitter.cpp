@@ -71,7 +71,7 @@ class BlockDecoder {
 public:
   BlockDecoder(OpBuilder &b, Location loc, Value packed,
                const quant::BlockLayout &l, int64_t regionByteBase)
-      : b(b), loc(loc), packed(packed), l(l), regionByteBase(regionByteBase) {
+      : loc(loc), packed(packed), l(l), regionByteBase(regionByteBase) {
     codes = makeTables(b, loc, l.codes);
     if (l.hasSubScales)
       subScales = makeTables(b, loc, l.subScales);
@@ -217,7 +217,6 @@ private:
     return arith::ExtFOp::create(*bld, loc, bld->getF32Type(), f);
   }
 
-  OpBuilder &b;
   OpBuilder *bld = nullptr;
   Location loc;
   Value packed;
