@@ -53,6 +53,8 @@ std::string parseLlama2C(const uint8_t *data, size_t size,
   size_t offset = 28;
   out.clear();
   std::string error;
+  // Tensors get GGUF's names (blk.N.attn_q.weight, ...), the names
+  // llama.cpp's quantization recipes and rules match on.
   auto take = [&](const std::string &name, std::vector<int64_t> shape,
                   int64_t layers) {
     if (!error.empty())
@@ -67,11 +69,10 @@ std::string parseLlama2C(const uint8_t *data, size_t size,
               ") but the file has " + std::to_string(size);
       return;
     }
+    bool perLayer = name.rfind("blk.", 0) == 0;
     for (int64_t l = 0; l < layers; ++l) {
       Llama2CTensor t;
-      t.name = layers > 1 || name.rfind("layers.", 0) == 0
-                   ? "layers." + std::to_string(l) + "." + name.substr(7)
-                   : name;
+      t.name = perLayer ? "blk." + std::to_string(l) + name.substr(3) : name;
       t.shape = shape;
       t.data = reinterpret_cast<const float *>(data + offset + l * per * 4);
       out.push_back(t);
@@ -79,17 +80,17 @@ std::string parseLlama2C(const uint8_t *data, size_t size,
     offset += bytes;
   };
   int64_t L = c.numLayers, D = c.dim, F = c.hiddenDim;
-  take("token_embedding", {c.vocabSize, D}, 1);
-  take("layers.attention_norm", {D}, L);
-  take("layers.wq", {D, D}, L);
-  take("layers.wk", {kvDim, D}, L);
-  take("layers.wv", {kvDim, D}, L);
-  take("layers.wo", {D, D}, L);
-  take("layers.ffn_norm", {D}, L);
-  take("layers.w1", {F, D}, L);
-  take("layers.w2", {D, F}, L);
-  take("layers.w3", {F, D}, L);
-  take("final_norm", {D}, 1);
+  take("token_embd.weight", {c.vocabSize, D}, 1);
+  take("blk.attn_norm.weight", {D}, L);
+  take("blk.attn_q.weight", {D, D}, L);
+  take("blk.attn_k.weight", {kvDim, D}, L);
+  take("blk.attn_v.weight", {kvDim, D}, L);
+  take("blk.attn_output.weight", {D, D}, L);
+  take("blk.ffn_norm.weight", {D}, L);
+  take("blk.ffn_gate.weight", {F, D}, L);
+  take("blk.ffn_down.weight", {D, F}, L);
+  take("blk.ffn_up.weight", {F, D}, L);
+  take("output_norm.weight", {D}, 1);
   // Legacy RoPE tables (seq_len x head_size/2, twice): skipped, unused.
   size_t rope = size_t(c.seqLen) * size_t(headSize / 2) * 4 * 2;
   if (error.empty() && offset + rope > size)
@@ -98,7 +99,7 @@ std::string parseLlama2C(const uint8_t *data, size_t size,
             std::to_string(offset);
   offset += rope;
   if (error.empty() && !c.sharedClassifier)
-    take("output", {c.vocabSize, D}, 1);
+    take("output.weight", {c.vocabSize, D}, 1);
   if (error.empty() && offset != size)
     error = "llama2.c file has " + std::to_string(size - offset) +
             " unexpected trailing bytes (wrong header?)";

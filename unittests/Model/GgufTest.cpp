@@ -61,7 +61,7 @@ TEST(Gguf, ReadsLlamaCppF32FileLikeTheCheckpoint) {
   EXPECT_EQ(w2->type, uint32_t(GgmlType::F32));
   const Llama2CTensor *r = nullptr;
   for (const auto &t : ref.tensors())
-    if (t.name == "layers.3.w2")
+    if (t.name == "blk.3.ffn_down.weight")
       r = &t;
   ASSERT_TRUE(r);
   EXPECT_EQ(std::memcmp(w2->data, r->data, 64 * 172 * 4), 0);

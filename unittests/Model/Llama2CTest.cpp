@@ -49,10 +49,10 @@ TEST(Llama2C, ReadsStories260K) {
     params += t.numElements();
   EXPECT_EQ(params, 260032u);
   const Llama2CTensor &w2 = m.tensors()[1 + 5 * 7 + 2];
-  EXPECT_EQ(w2.name, "layers.2.w2");
+  EXPECT_EQ(w2.name, "blk.2.ffn_down.weight");
   EXPECT_EQ(w2.shape, (std::vector<int64_t>{64, 172}));
   const Llama2CTensor &wk = m.tensors()[1 + 5 * 2 + 4];
-  EXPECT_EQ(wk.name, "layers.4.wk");
+  EXPECT_EQ(wk.name, "blk.4.attn_k.weight");
   EXPECT_EQ(wk.shape, (std::vector<int64_t>{32, 64}));
 }
 

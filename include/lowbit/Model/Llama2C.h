@@ -38,7 +38,7 @@ public:
   /// Returns an empty string or one clear error message.
   std::string open(const std::string &path);
   const Llama2CConfig &config() const { return config_; }
-  /// Per-layer tensors are split by layer: "layers.3.wq" [dim, dim].
+  /// Tensors with GGUF names, per-layer ones split: "blk.3.attn_q.weight".
   const std::vector<Llama2CTensor> &tensors() const { return tensors_; }
 
 private:

@@ -1,0 +1,52 @@
+//===- ModelIR.h - Model files -> model IR ----------------------*- C++ -*-===//
+//
+// Builds the model IR lowbit's passes work on from any reader. For now each
+// weight matrix W [out, in] becomes `func @<name>(x: [1, in]) -> [1, out]`
+// computing x * W^T: a linalg contraction on a dense_resource constant for
+// float weights, or a lowbit.matmul on the packed bytes for weights a GGUF
+// file already holds quantized (taken as they are, never requantized).
+// Constants carry their tensor name in `lowbit.name`; blobs point into the
+// mapped file, so nothing is copied.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_MODEL_MODELIR_H
+#define LOWBIT_MODEL_MODELIR_H
+
+#include "lowbit/Quant/Scheme.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <string>
+#include <vector>
+
+namespace lowbit::model {
+class GgufFile;
+class Llama2CModel;
+
+struct WeightTensor {
+  enum class Kind { F32, F16, BF16, Packed };
+  std::string name;
+  int64_t rows = 0, rowLength = 0;
+  Kind kind = Kind::F32;
+  quant::Format format = quant::Format::Generic; ///< when Packed
+  const uint8_t *data = nullptr;
+  size_t bytes = 0;
+};
+
+struct ModelDescription {
+  std::string sourceFormat;
+  std::vector<std::pair<std::string, int64_t>> hyperParameters;
+  std::vector<WeightTensor> weights;
+};
+
+ModelDescription describeModel(const Llama2CModel &model);
+/// Fails (sets `error`) on 2-D tensors of types lowbit cannot compute with.
+ModelDescription describeModel(const GgufFile &file, std::string &error);
+
+mlir::OwningOpRef<mlir::ModuleOp> buildModelIR(mlir::MLIRContext &ctx,
+                                               const ModelDescription &model);
+
+} // namespace lowbit::model
+
+#endif

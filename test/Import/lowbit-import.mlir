@@ -1,0 +1,38 @@
+// llama2.c checkpoint: GGUF tensor names, float weights as contractions.
+// RUN: lowbit-import %data/models/stories260K/stories260K.bin --emit-text | FileCheck %s --check-prefix=L2C
+// L2C: module attributes {lowbit.model = {attention.head_count = 8 : i64, attention.head_count_kv = 4 : i64, block_count = 5 : i64, context_length = 512 : i64, embedding_length = 64 : i64, feed_forward_length = 172 : i64, source_format = "llama2.c", vocab_size = 512 : i64}}
+// L2C-LABEL: func.func @token_embd_weight(%arg0: tensor<1x64xf32>) -> tensor<1x512xf32>
+// L2C: arith.constant {lowbit.name = "token_embd.weight"} dense_resource<token_embd.weight> : tensor<512x64xf32>
+// L2C-LABEL: func.func @blk_0_ffn_down_weight(%arg0: tensor<1x172xf32>) -> tensor<1x64xf32>
+// L2C: linalg.generic
+
+// llama.cpp's Q4_K_M file: pre-quantized tensors are kept as they are.
+// RUN: lowbit-import %data/models/stories260K-gguf/Q4_K_M-default.gguf --emit-text | FileCheck %s --check-prefix=GGUF
+// GGUF: source_format = "gguf"
+// GGUF-LABEL: func.func @blk_0_attn_q_weight
+// GGUF: %[[W:.*]] = arith.constant {lowbit.name = "blk.0.attn_q.weight"} dense_resource<blk.0.attn_q.weight> : tensor<64x44xi8>
+// GGUF: lowbit.matmul %arg0, %[[W]] scheme(#lowbit.scheme<format = q5_0>)
+// GGUF-LABEL: func.func @blk_0_ffn_down_weight
+// GGUF: tensor<64x172xf16>
+// GGUF: arith.extf
+
+// Bytecode output round-trips through lowbit-opt.
+// RUN: lowbit-import %data/models/stories260K-gguf/Q8_0-pure-w2f16.gguf -o %t.mlirbc
+// RUN: lowbit-opt %t.mlirbc | FileCheck %s --check-prefix=BC
+// BC: lowbit.matmul {{.*}} scheme(#lowbit.scheme<format = q8_0>)
+
+// Bad files: one message, non-zero exit.
+// RUN: head -c 1000 %data/models/stories260K-gguf/stories260K-f32.gguf > %t.cut.gguf
+// RUN: not lowbit-import %t.cut.gguf 2>&1 | FileCheck %s --check-prefix=CUT
+// CUT: lowbit-import: error: {{.*}}cut.gguf: tensor count 48 cannot fit in the file
+// RUN: head -c 8000 %data/models/stories260K-gguf/stories260K-f32.gguf > %t.cut2.gguf
+// RUN: not lowbit-import %t.cut2.gguf 2>&1 | FileCheck %s --check-prefix=CUT2
+// CUT2: lowbit-import: error: {{.*}}cut2.gguf: metadata 'tokenizer.ggml.scores': array of 512 elements cannot fit in the 1485 bytes left (at byte 6515)
+// RUN: head -c 200000 %data/models/stories260K-gguf/stories260K-f32.gguf > %t.cut3.gguf
+// RUN: not lowbit-import %t.cut3.gguf 2>&1 | FileCheck %s --check-prefix=CUT3
+// CUT3: lowbit-import: error: {{.*}}cut3.gguf: tensor 'output.weight' needs bytes [131328, 262400) of a data section of 185824 (truncated or lying file)
+// RUN: head -c 5000 %data/models/stories260K/stories260K.bin > %t.cut.bin
+// RUN: not lowbit-import %t.cut.bin 2>&1 | FileCheck %s --check-prefix=CUTBIN
+// CUTBIN: lowbit-import: error: {{.*}}cut.bin: truncated llama2.c file: tensor token_embd.weight needs bytes [28, 131100) but the file has 5000
+// RUN: not lowbit-import %t.missing 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: lowbit-import: error: {{.*}}missing: cannot open: No such file or directory
