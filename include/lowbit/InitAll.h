@@ -7,7 +7,7 @@
 namespace lowbit {
 /// lowbit plus the upstream dialects model IR uses.
 void registerAllDialects(mlir::DialectRegistry &registry);
-/// lowbit passes and lowerings plus the upstream passes users chain them with.
+/// lowbit passes, lowerings and pipelines plus the upstream passes.
 void registerAllPasses();
 } // namespace lowbit
 

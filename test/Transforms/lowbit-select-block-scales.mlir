@@ -10,7 +10,7 @@
 // x[M,K] * W[K,N]: the weight's rows are its N columns; a q4_k row of 64
 // is a truncated super-block of 40 bytes.
 // CHECK-LABEL: func @matmul_weight_rhs
-// CHECK-DAG: %[[W:.*]] = arith.constant {lowbit.name = "wq"} dense_resource<lowbit.wq> : tensor<8x40xi8>
+// CHECK-DAG: %[[W:.*]] = arith.constant {lowbit.name = "wq", lowbit.scheme = #lowbit.scheme<format = q4_k>} dense_resource<lowbit.wq> : tensor<8x40xi8>
 // CHECK-NOT: linalg.matmul
 // CHECK: %[[Y:.*]] = lowbit.matmul %arg0, %[[W]] scheme(#lowbit.scheme<format = q4_k>) : tensor<2x64xf32>, tensor<8x40xi8> -> tensor<2x8xf32>
 // CHECK: return %[[Y]]

@@ -4,6 +4,7 @@
 #include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -20,5 +21,6 @@ void lowbit::registerAllDialects(mlir::DialectRegistry &registry) {
 void lowbit::registerAllPasses() {
   lowbit::registerLowBitTransformsPasses();
   lowbit::registerLowBitConversionPasses();
+  lowbit::registerAllPipelines();
   mlir::registerAllPasses();
 }

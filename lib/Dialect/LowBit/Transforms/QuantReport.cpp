@@ -3,14 +3,15 @@
 #include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
 
 #include "llvm/Support/Format.h"
+#include "llvm/Support/JSON.h"
 
 #include <algorithm>
 #include <cmath>
 
 namespace lowbit {
 
-void printReportTable(llvm::raw_ostream &os,
-                      const std::vector<ReportRow> &rows) {
+void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
+                      const ReportSummary &summary) {
   size_t totalWeights = 0, totalBytes = 0;
   for (const ReportRow &r : rows)
     totalWeights += r.weights, totalBytes += r.bytes;
@@ -48,6 +49,46 @@ void printReportTable(llvm::raw_ostream &os,
   os << llvm::format("%9.4f  %10.3e  %10.3e\n",
                      weights ? 8.0 * bytes / weights : 0.0,
                      weights ? std::sqrt(sumSq / weights) : 0.0, maxErr);
+  os << llvm::format("model: %llu quantized weights in %llu bytes (%.4f "
+                     "bits/weight), %llu float weights in %llu bytes; whole "
+                     "model %.4f bits/weight; quantized in %.2f s\n",
+                     (unsigned long long)summary.quantizedWeights,
+                     (unsigned long long)summary.quantizedBytes,
+                     summary.quantizedBpw(),
+                     (unsigned long long)summary.floatWeights,
+                     (unsigned long long)summary.floatBytes, summary.modelBpw(),
+                     summary.seconds);
+}
+
+void printReportJson(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
+                     const ReportSummary &summary) {
+  llvm::json::OStream j(os, 2);
+  j.object([&] {
+    j.attributeArray("tensors", [&] {
+      for (const ReportRow &r : rows)
+        j.object([&] {
+          j.attribute("name", r.name);
+          j.attribute("shape", r.shape);
+          j.attribute("scheme", r.scheme);
+          j.attribute("weights", int64_t(r.weights));
+          j.attribute("bytes", int64_t(r.bytes));
+          j.attribute("bits_per_weight", r.bitsPerWeight());
+          j.attribute("rmse", r.error.rmse);
+          j.attribute("max_abs_error", r.error.maxAbs);
+          j.attribute("relative_error", r.error.relative);
+        });
+    });
+    j.attributeObject("summary", [&] {
+      j.attribute("quantized_weights", int64_t(summary.quantizedWeights));
+      j.attribute("quantized_bytes", int64_t(summary.quantizedBytes));
+      j.attribute("quantized_bits_per_weight", summary.quantizedBpw());
+      j.attribute("float_weights", int64_t(summary.floatWeights));
+      j.attribute("float_bytes", int64_t(summary.floatBytes));
+      j.attribute("model_bits_per_weight", summary.modelBpw());
+      j.attribute("seconds", summary.seconds);
+    });
+  });
+  os << "\n";
 }
 
 } // namespace lowbit

@@ -8,6 +8,10 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
+
+#include <chrono>
+#include <unistd.h>
 
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITSELECTBLOCKSCALESPASS
@@ -103,18 +107,68 @@ struct SelectBlockScales
       return signalPassFailure();
     }
 
+    auto start = std::chrono::steady_clock::now();
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk(
         [&](linalg::LinalgOp op) { candidates.push_back(op); });
     std::vector<ReportRow> report;
-    for (linalg::LinalgOp op : candidates)
-      if (failed(rewrite(op, *parsed, options, report)))
+    // Progress only for people watching a terminal, never in pipes or CI.
+    bool progress = ::isatty(2);
+    for (size_t i = 0; i < candidates.size(); ++i) {
+      if (progress) {
+        double t = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+        llvm::errs() << llvm::format("\rlowbit: contraction %zu of %zu, %.1f s",
+                                     i + 1, candidates.size(), t);
+      }
+      if (failed(rewrite(candidates[i], *parsed, options, report)))
         return signalPassFailure();
-    if (!report.empty() && !this->report.empty())
-      writeReport(report);
+    }
+    if (progress && !candidates.empty())
+      llvm::errs() << "\n";
+    if (!this->report.empty()) {
+      ReportSummary summary = summarize();
+      summary.seconds = std::chrono::duration<double>(
+                            std::chrono::steady_clock::now() - start)
+                            .count();
+      writeReport(report, summary);
+    }
   }
 
-  LogicalResult rewrite(linalg::LinalgOp op, const quant::Scheme &s,
+  /// Quantized weights (every packed operand of a lowbit op, imported
+  /// pre-quantized ones included) and named float weights left in the IR.
+  ReportSummary summarize() {
+    ReportSummary s;
+    llvm::DenseSet<Operation *> seen;
+    auto addPacked = [&](Value packed, int64_t rowLength) {
+      Operation *def = packed.getDefiningOp();
+      if (!def || !seen.insert(def).second)
+        return;
+      auto type = cast<RankedTensorType>(packed.getType());
+      s.quantizedBytes += uint64_t(type.getNumElements());
+      s.quantizedWeights +=
+          uint64_t(type.getNumElements() / type.getShape().back() * rowLength);
+    };
+    getOperation().walk([&](Operation *op) {
+      if (auto m = dyn_cast<MatmulOp>(op))
+        addPacked(m.getPacked(), m.getInput().getType().getShape().back());
+      else if (auto d = dyn_cast<DequantizeOp>(op))
+        addPacked(d.getPacked(), d.getResult().getType().getShape().back());
+      else if (auto c = dyn_cast<arith::ConstantOp>(op)) {
+        auto type = dyn_cast<RankedTensorType>(c.getType());
+        if (c->hasAttr("lowbit.name") && type &&
+            isa<FloatType>(type.getElementType())) {
+          s.floatWeights += uint64_t(type.getNumElements());
+          s.floatBytes += uint64_t(type.getNumElements()) *
+                          type.getElementTypeBitWidth() / 8;
+        }
+      }
+    });
+    return s;
+  }
+
+  LogicalResult rewrite(linalg::LinalgOp op, const quant::Scheme &fallback,
                         const quant::QuantOptions &options,
                         std::vector<ReportRow> &report) {
     std::string whyNot;
@@ -124,6 +178,13 @@ struct SelectBlockScales
         op.emitWarning("weight not quantized: ") << whyNot;
       return success();
     }
+    // lowbit-assign-schemes' decision wins over this pass's option.
+    if (w->weightConstant->hasAttr("lowbit.keep"))
+      return success();
+    quant::Scheme s = fallback;
+    if (auto assigned =
+            w->weightConstant->getAttrOfType<SchemeAttr>("lowbit.scheme"))
+      s = assigned.toQuantScheme();
     std::vector<float> rows = readWeightRows(*w);
     if (rows.empty())
       return op.emitError("cannot read the constant weight '")
@@ -168,6 +229,7 @@ struct SelectBlockScales
     b.setInsertionPointAfter(w->weightConstant);
     auto packed = arith::ConstantOp::create(b, loc, packedType, attr);
     packed->setAttr("lowbit.name", b.getStringAttr(w->name));
+    packed->setAttr("lowbit.scheme", SchemeAttr::get(ctx, s));
     b.setInsertionPoint(op);
 
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -212,9 +274,16 @@ struct SelectBlockScales
     return success();
   }
 
-  void writeReport(const std::vector<ReportRow> &rows) {
+  void writeReport(const std::vector<ReportRow> &rows,
+                   const ReportSummary &summary) {
+    auto print = [&](llvm::raw_ostream &os) {
+      if (StringRef(this->report).ends_with(".json"))
+        printReportJson(os, rows, summary);
+      else
+        printReportTable(os, rows, summary);
+    };
     if (this->report == "-") {
-      printReportTable(llvm::outs(), rows);
+      print(llvm::outs());
       llvm::outs().flush();
       return;
     }
@@ -225,7 +294,7 @@ struct SelectBlockScales
           << this->report << "': " << ec.message();
       return signalPassFailure();
     }
-    printReportTable(os, rows);
+    print(os);
   }
 };
 

@@ -55,4 +55,62 @@ def LowBitSelectBlockScalesPass
   ];
 }
 
+def LowBitAssignSchemesPass
+    : Pass<"lowbit-assign-schemes", "::mlir::ModuleOp"> {
+  let summary = "Chooses a quantization scheme for every constant weight";
+  let description = [{
+    Annotates each float constant weight of a contraction (see
+    lowbit-select-block-scales) with `lowbit.scheme`, or `lowbit.keep` to
+    leave it in float. In order of precedence:
+
+    1. `rules`: `regex=scheme` on the weight's name (`lowbit.name`), first
+       match wins, like llama.cpp's `--tensor-type`; `keep` keeps float.
+    2. `recipe`: llama.cpp's mixes (q4_k_m, q5_k_m, q3_k_m, q6_k, q8_0, ...).
+       Where llama.cpp would substitute another type because a row does not
+       fill a 256-wide super-block, lowbit keeps the recipe's type (its
+       tails handle such rows) and the report shows what llama.cpp stores.
+    3. `bpw` or `bytes`: a budget over all quantized weights (stored bytes,
+       headers and padding included, x 8 / weights). Schemes are chosen from
+       `candidates` per weight to minimise the total squared error under the
+       budget (Lagrangian relaxation, then greedy use of what is left).
+    4. `default`.
+
+    Then lowbit-select-block-scales quantizes each weight in its scheme.
+
+    Before:
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.attn_v.weight"} dense_resource<...> : tensor<32x64xf32>
+    ```
+
+    After (`recipe=q4_k_m`):
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.attn_v.weight",
+                         lowbit.scheme = #lowbit.scheme<format = q6_k>} dense_resource<...> : tensor<32x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::lowbit::LowBitDialect"];
+  let options = [
+    Option<"defaultScheme", "default", "std::string", "\"q4_k\"",
+           "scheme for weights no rule, recipe or budget decides">,
+    ListOption<"rules", "rules", "std::string",
+               "ordered regex=scheme rules on weight names (keep = float)">,
+    Option<"recipe", "recipe", "std::string", "\"\"",
+           "llama.cpp mix: q2_k, q3_k_s/m/l, q4_0, q4_1, q4_k_s/m, q5_0, "
+           "q5_1, q5_k_s/m, q6_k, q8_0, iq4_nl, iq4_xs">,
+    Option<"bpw", "bpw", "double", "0.0",
+           "target average bits/weight over the quantized weights">,
+    Option<"bytes", "bytes", "uint64_t", "0",
+           "target total bytes of the quantized weights">,
+    ListOption<"candidates", "candidates", "std::string",
+               "schemes the budget solver chooses from "
+               "(default q2_k,q3_k,q4_k,q5_k,q6_k,q8_0)">,
+    Option<"method", "method", "std::string", "\"search\"",
+           "scale selection used to measure errors for the budget">,
+    Option<"report", "report", "std::string", "\"\"",
+           "write the assignment (scheme and why, per weight) here, '-' = stdout">,
+  ];
+}
+
 #endif // LOWBIT_TRANSFORMS_PASSES_TD

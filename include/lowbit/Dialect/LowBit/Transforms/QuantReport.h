@@ -18,8 +18,28 @@ struct ReportRow {
   double bitsPerWeight() const { return weights ? 8.0 * bytes / weights : 0; }
 };
 
-/// Prints the rows as an aligned table followed by a total line.
-void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows);
+/// Whole-model figures read back from the IR after quantization.
+struct ReportSummary {
+  uint64_t quantizedWeights = 0, quantizedBytes = 0; ///< all packed weights
+  uint64_t floatWeights = 0, floatBytes = 0;         ///< named float weights
+  double seconds = 0;
+  double quantizedBpw() const {
+    return quantizedWeights ? 8.0 * double(quantizedBytes) / quantizedWeights
+                            : 0;
+  }
+  double modelBpw() const {
+    uint64_t w = quantizedWeights + floatWeights;
+    return w ? 8.0 * double(quantizedBytes + floatBytes) / double(w) : 0;
+  }
+};
+
+/// An aligned table of the rows quantized now, a total line, and the
+/// summary.
+void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
+                      const ReportSummary &summary);
+/// The same as JSON: {"tensors": [...], "summary": {...}}.
+void printReportJson(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
+                     const ReportSummary &summary);
 
 } // namespace lowbit
 

@@ -1,0 +1,51 @@
+//===- Pipelines.h - Registered lowbit pipelines ----------------*- C++ -*-===//
+#ifndef LOWBIT_PIPELINES_PIPELINES_H
+#define LOWBIT_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace lowbit {
+
+/// lowbit-quantize: assign schemes (recipe / rules / budget / default),
+/// then select block scales and pack.
+struct QuantizePipelineOptions
+    : public mlir::PassPipelineOptions<QuantizePipelineOptions> {
+  Option<std::string> recipe{*this, "recipe",
+                             llvm::cl::desc("llama.cpp mix, e.g. q4_k_m"),
+                             llvm::cl::init("")};
+  ListOption<std::string> rules{*this, "rules",
+                                llvm::cl::desc("regex=scheme rules")};
+  Option<double> bpw{*this, "bpw",
+                     llvm::cl::desc("target bits/weight of quantized weights"),
+                     llvm::cl::init(0.0)};
+  Option<uint64_t> bytes{*this, "bytes",
+                         llvm::cl::desc("target bytes of quantized weights"),
+                         llvm::cl::init(0)};
+  Option<std::string> defaultScheme{*this, "default",
+                                    llvm::cl::desc("scheme otherwise"),
+                                    llvm::cl::init("q4_k")};
+  Option<std::string> method{*this, "method",
+                             llvm::cl::desc("rtn, absmax, minmax, search"),
+                             llvm::cl::init("search")};
+  Option<unsigned> threads{*this, "threads",
+                           llvm::cl::desc("quantization threads, 0 = all"),
+                           llvm::cl::init(0)};
+  Option<std::string> report{
+      *this, "report",
+      llvm::cl::desc("per-weight error report: path (.json for JSON) or -"),
+      llvm::cl::init("")};
+  Option<std::string> assignReport{
+      *this, "assign-report",
+      llvm::cl::desc("scheme assignment report: path or -"),
+      llvm::cl::init("")};
+};
+
+void buildQuantizePipeline(mlir::OpPassManager &pm,
+                           const QuantizePipelineOptions &options);
+
+void registerAllPipelines();
+
+} // namespace lowbit
+
+#endif

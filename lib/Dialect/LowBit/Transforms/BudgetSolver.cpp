@@ -1,0 +1,113 @@
+//===- BudgetSolver.cpp - Schemes per tensor under a size budget ----------===//
+
+#include "lowbit/Dialect/LowBit/Transforms/BudgetSolver.h"
+
+#include <limits>
+
+namespace lowbit {
+
+namespace {
+/// Best option of each item at price `lambda` per byte.
+std::vector<size_t> priced(const std::vector<BudgetItem> &items,
+                           double lambda, uint64_t &total) {
+  std::vector<size_t> choice(items.size());
+  total = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    double best = std::numeric_limits<double>::infinity();
+    for (size_t o = 0; o < items[i].options.size(); ++o) {
+      const BudgetOption &opt = items[i].options[o];
+      double cost = opt.error + lambda * double(opt.bytes);
+      if (cost < best) {
+        best = cost;
+        choice[i] = o;
+      }
+    }
+    total += items[i].options[choice[i]].bytes;
+  }
+  return choice;
+}
+} // namespace
+
+std::string solveBudgetChoices(const std::vector<BudgetItem> &items,
+                               uint64_t budget, std::vector<size_t> &choice) {
+  uint64_t smallest = 0;
+  for (const BudgetItem &item : items) {
+    uint64_t least = std::numeric_limits<uint64_t>::max();
+    for (const BudgetOption &o : item.options)
+      least = std::min(least, o.bytes);
+    smallest += least;
+  }
+  if (smallest > budget)
+    return "the budget of " + std::to_string(budget) +
+           " bytes is below the smallest candidates' " +
+           std::to_string(smallest) + " bytes";
+  // Bisection on the price: a high price picks small options.
+  double lo = 0, hi = 1;
+  uint64_t total;
+  while (priced(items, hi, total), total > budget)
+    hi *= 4;
+  choice = priced(items, 0, total);
+  if (total > budget) {
+    for (int it = 0; it < 100; ++it) {
+      double mid = 0.5 * (lo + hi);
+      priced(items, mid, total);
+      (total > budget ? lo : hi) = mid;
+    }
+    choice = priced(items, hi, total);
+  }
+  // Spend what is left: the upgrade saving most error per extra byte.
+  for (;;) {
+    double bestGain = 0;
+    size_t bestItem = 0, bestOption = 0;
+    for (size_t i = 0; i < items.size(); ++i) {
+      const BudgetOption &cur = items[i].options[choice[i]];
+      for (size_t o = 0; o < items[i].options.size(); ++o) {
+        const BudgetOption &opt = items[i].options[o];
+        if (opt.error >= cur.error)
+          continue;
+        uint64_t extra = opt.bytes > cur.bytes ? opt.bytes - cur.bytes : 0;
+        if (total - cur.bytes + opt.bytes > budget)
+          continue;
+        double gain = (cur.error - opt.error) / double(std::max<uint64_t>(extra, 1));
+        if (gain > bestGain) {
+          bestGain = gain;
+          bestItem = i;
+          bestOption = o;
+        }
+      }
+    }
+    if (bestGain <= 0)
+      break;
+    total = total - items[bestItem].options[choice[bestItem]].bytes +
+            items[bestItem].options[bestOption].bytes;
+    choice[bestItem] = bestOption;
+  }
+  return "";
+}
+
+std::string measureSquaredError(const quant::Scheme &scheme,
+                                quant::Method method,
+                                const std::vector<float> &values, int64_t rows,
+                                int64_t rowLength, const std::string &name,
+                                double &error) {
+  std::vector<uint8_t> packed(size_t(rows) *
+                              quant::rowBytes(scheme, unsigned(rowLength)));
+  quant::QuantOptions options;
+  options.method = method;
+  std::string err = quant::quantizeMatrix(scheme, values.data(), size_t(rows),
+                                          unsigned(rowLength), packed.data(),
+                                          options, name);
+  if (!err.empty())
+    return err;
+  std::vector<float> decoded(values.size());
+  quant::dequantizeMatrix(scheme, packed.data(), size_t(rows),
+                          unsigned(rowLength), decoded.data());
+  error = 0;
+  for (size_t i = 0; i < values.size(); ++i) {
+    double d = double(values[i]) - double(decoded[i]);
+    error += d * d;
+  }
+  return "";
+}
+
+} // namespace lowbit

@@ -1,0 +1,36 @@
+// The pipeline on the bundled real model (llama2.c -> model IR).
+// RUN: lowbit-import %data/models/stories260K/stories260K.bin -o %t.mlirbc
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="recipe=q4_k_m report=-" -o %t.q.mlirbc | FileCheck %s --check-prefix=RECIPE
+// RUN: lowbit-opt %t.q.mlirbc | FileCheck %s --check-prefix=IR
+// A bits/weight budget is met from below within 1 %.
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="bpw=4.5 report=-" -o /dev/null | FileCheck %s --check-prefix=BPW45
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="bpw=3.2 assign-report=-" -o /dev/null | FileCheck %s --check-prefix=BPW32
+// JSON report.
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="default=q8_0 rules=token_embd=keep report=%t.json" -o /dev/null
+// RUN: FileCheck %s --check-prefix=JSON < %t.json
+// llama.cpp's own Q4_K_M file: its tensors stay as they are; the f16
+// ffn_down (which llama.cpp could not quantize) is quantized here.
+// RUN: lowbit-import %data/models/stories260K-gguf/Q4_K_M-default.gguf -o %t.g.mlirbc
+// RUN: lowbit-opt %t.g.mlirbc --lowbit-quantize="recipe=q4_k_m report=-" -o /dev/null | FileCheck %s --check-prefix=GGUF
+
+// RECIPE: blk.2.attn_v.weight       32x64     q6_k
+// RECIPE: blk.0.ffn_down.weight     64x172    q4_k         5.1163
+// RECIPE: total                     259328 w  175424 B     5.4116
+// RECIPE: model: 259328 quantized weights in 175424 bytes (5.4116 bits/weight), 0 float weights in 0 bytes; whole model 5.4116 bits/weight
+
+// IR-LABEL: func.func @blk_2_attn_v_weight
+// IR: %[[W:.*]] = arith.constant {lowbit.name = "blk.2.attn_v.weight", lowbit.scheme = #lowbit.scheme<format = q6_k>} dense_resource<lowbit.blk.2.attn_v.weight> : tensor<32x54xi8>
+// IR: lowbit.matmul %arg0, %[[W]] scheme(#lowbit.scheme<format = q6_k>)
+
+// BPW45: model: 259328 quantized weights in {{14[45][0-9][0-9][0-9]}} bytes (4.4{{[5-9][0-9]*}} bits/weight)
+// BPW32: quantized weights: 259328, bytes: {{10[34][0-9][0-9][0-9]}}, bits/weight: 3.{{1[7-9]|20}}
+
+// JSON: "name": "blk.0.attn_q.weight",
+// JSON: "scheme": "q8_0",
+// JSON: "bits_per_weight": 8.5
+// JSON: "summary": {
+// JSON: "float_weights": 32768,
+// JSON: "model_bits_per_weight":
+
+// GGUF: blk.0.ffn_down.weight  64x172   q4_k
+// GGUF: model: 292096 quantized weights
