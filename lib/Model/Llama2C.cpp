@@ -111,6 +111,51 @@ std::string parseLlama2C(const uint8_t *data, size_t size,
   return "";
 }
 
+std::string readLlama2CTokenizer(const std::string &path, int64_t vocabSize,
+                                 Llama2CTokenizer &out) {
+  MappedFile file;
+  std::string err = file.open(path);
+  if (!err.empty())
+    return err;
+  const uint8_t *p = file.data();
+  size_t size = file.size(), pos = 4; // skip max_token_length
+  if (size < 4)
+    return path + ": truncated tokenizer header";
+  for (int64_t i = 0; i < vocabSize; ++i) {
+    if (size - pos < 8)
+      return path + ": truncated at token " + std::to_string(i);
+    float score;
+    int32_t len;
+    std::memcpy(&score, p + pos, 4);
+    std::memcpy(&len, p + pos + 4, 4);
+    pos += 8;
+    if (len < 0 || size_t(len) > size - pos)
+      return path + ": token " + std::to_string(i) + " claims " +
+             std::to_string(len) + " bytes";
+    std::string text(reinterpret_cast<const char *>(p + pos), size_t(len));
+    pos += size_t(len);
+    int32_t type = 1;
+    if (i == 0)
+      text = "<unk>", type = 2;
+    else if (i == 1)
+      text = "<s>", type = 3;
+    else if (i == 2)
+      text = "</s>", type = 3;
+    else if (text.size() == 6 && text.rfind("<0x", 0) == 0 && text[5] == '>')
+      type = 6;
+    std::string escaped;
+    for (char c : text)
+      escaped += c == ' ' ? std::string("\xe2\x96\x81") : std::string(1, c);
+    out.tokens.push_back(escaped);
+    out.scores.push_back(score);
+    out.types.push_back(type);
+  }
+  if (pos != size)
+    return path + ": " + std::to_string(size - pos) +
+           " bytes after the last token (vocabulary size mismatch?)";
+  return "";
+}
+
 std::string Llama2CModel::open(const std::string &path) {
   std::string err = file_.open(path);
   if (!err.empty())

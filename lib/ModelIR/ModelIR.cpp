@@ -3,6 +3,7 @@
 #include "lowbit/Model/ModelIR.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Model/Gguf.h"
+#include "lowbit/Model/GgufMetadata.h"
 #include "lowbit/Model/Llama2C.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,8 +18,9 @@ using namespace mlir;
 
 namespace lowbit::model {
 
-ModelDescription describeModel(const Llama2CModel &model) {
-  ModelDescription d;
+std::string describeModel(const Llama2CModel &model,
+                          const std::string &tokenizerPath,
+                          ModelDescription &d) {
   d.sourceFormat = "llama2.c";
   const Llama2CConfig &c = model.config();
   d.hyperParameters = {{"embedding_length", c.dim},
@@ -29,17 +31,57 @@ ModelDescription describeModel(const Llama2CModel &model) {
                        {"vocab_size", c.vocabSize},
                        {"context_length", c.seqLen}};
   for (const Llama2CTensor &t : model.tensors()) {
-    if (!t.isMatrix())
-      continue;
     WeightTensor w;
     w.name = t.name;
-    w.rows = t.shape[0];
-    w.rowLength = t.shape[1];
+    w.isVector = !t.isMatrix();
+    w.rows = t.isMatrix() ? t.shape[0] : 1;
+    w.rowLength = t.isMatrix() ? t.shape[1] : t.shape[0];
     w.data = reinterpret_cast<const uint8_t *>(t.data);
     w.bytes = t.numElements() * 4;
     d.weights.push_back(w);
   }
-  return d;
+  // Metadata in the order of llama.cpp's convert-llama2c-to-ggml, with the
+  // checkpoint's real context length (the converter defaults to 128).
+  auto &m = d.metadata;
+  if (!tokenizerPath.empty()) {
+    Llama2CTokenizer tok;
+    std::string err = readLlama2CTokenizer(tokenizerPath, c.vocabSize, tok);
+    if (!err.empty())
+      return err;
+    std::vector<GgufValue> tokens, scores, types;
+    for (size_t i = 0; i < tok.tokens.size(); ++i) {
+      tokens.push_back(GgufValue::ofString(tok.tokens[i]));
+      scores.push_back(GgufValue::ofF32(tok.scores[i]));
+      types.push_back(GgufValue::ofI32(tok.types[i]));
+    }
+    m.emplace_back("tokenizer.ggml.tokens",
+                   GgufValue::ofArray(GgufType::String, tokens));
+    m.emplace_back("tokenizer.ggml.scores",
+                   GgufValue::ofArray(GgufType::F32, scores));
+    m.emplace_back("tokenizer.ggml.token_type",
+                   GgufValue::ofArray(GgufType::I32, types));
+    m.emplace_back("tokenizer.ggml.model", GgufValue::ofString("llama"));
+  }
+  m.emplace_back("general.architecture", GgufValue::ofString("llama"));
+  m.emplace_back("general.name", GgufValue::ofString("llama"));
+  if (!tokenizerPath.empty()) {
+    m.emplace_back("tokenizer.ggml.unknown_token_id", GgufValue::ofU32(0));
+    m.emplace_back("tokenizer.ggml.bos_token_id", GgufValue::ofU32(1));
+    m.emplace_back("tokenizer.ggml.eos_token_id", GgufValue::ofU32(2));
+  }
+  auto u32 = [&](const char *k, int64_t v) {
+    m.emplace_back(std::string("llama.") + k, GgufValue::ofU32(uint32_t(v)));
+  };
+  u32("context_length", c.seqLen);
+  u32("embedding_length", c.dim);
+  u32("feed_forward_length", c.hiddenDim);
+  u32("attention.head_count", c.numHeads);
+  u32("attention.head_count_kv", c.numKVHeads);
+  u32("block_count", c.numLayers);
+  u32("rope.dimension_count", c.dim / c.numHeads);
+  m.emplace_back("llama.attention.layer_norm_rms_epsilon",
+                 GgufValue::ofF32(1e-5f));
+  return "";
 }
 
 ModelDescription describeModel(const GgufFile &file, std::string &error) {
@@ -52,13 +94,18 @@ ModelDescription describeModel(const GgufFile &file, std::string &error) {
     if (!arch.empty() && key.rfind(arch + ".", 0) == 0)
       if (auto v = value.asInt())
         d.hyperParameters.emplace_back(key.substr(arch.size() + 1), *v);
+  d.metadata = file.metadata();
   for (const GgufTensor &t : file.tensors()) {
-    if (t.dims.size() != 2)
-      continue;
+    if (t.dims.size() > 2) {
+      error = "tensor '" + t.name + "' has " + std::to_string(t.dims.size()) +
+              " dimensions; lowbit imports vectors and matrices";
+      return d;
+    }
     WeightTensor w;
     w.name = t.name;
+    w.isVector = t.dims.size() == 1;
     w.rowLength = t.dims[0];
-    w.rows = t.dims[1];
+    w.rows = w.isVector ? 1 : t.dims[1];
     w.data = t.data;
     w.bytes = size_t(t.bytes);
     if (t.type == uint32_t(GgmlType::F32)) {
@@ -67,7 +114,7 @@ ModelDescription describeModel(const GgufFile &file, std::string &error) {
       w.kind = WeightTensor::Kind::F16;
     } else if (t.type == uint32_t(GgmlType::BF16)) {
       w.kind = WeightTensor::Kind::BF16;
-    } else if (auto f = ggmlTypeFormat(t.type)) {
+    } else if (auto f = ggmlTypeFormat(t.type); f && !w.isVector) {
       w.kind = WeightTensor::Kind::Packed;
       w.format = *f;
     } else {
@@ -93,8 +140,11 @@ std::string symbolName(const std::string &tensor) {
 /// dense_resource constant over bytes that outlive the context.
 arith::ConstantOp blobConstant(OpBuilder &b, RankedTensorType type,
                                const WeightTensor &w) {
-  auto blob = UnmanagedAsmResourceBlob::allocateInferAlign(
-      ArrayRef<char>(reinterpret_cast<const char *>(w.data), w.bytes));
+  size_t align = w.kind == WeightTensor::Kind::F32      ? 4
+                 : w.kind == WeightTensor::Kind::Packed ? 1
+                                                        : 2;
+  auto blob = UnmanagedAsmResourceBlob::allocateWithAlign(
+      ArrayRef<char>(reinterpret_cast<const char *>(w.data), w.bytes), align);
   auto attr = DenseResourceElementsAttr::get(type, w.name, std::move(blob));
   auto cst = arith::ConstantOp::create(b, b.getUnknownLoc(), type, attr);
   cst->setAttr("lowbit.name", b.getStringAttr(w.name));
@@ -128,6 +178,23 @@ Value contraction(OpBuilder &b, Value x, Value w, RankedTensorType yType) {
   return op->getResult(0);
 }
 
+Type elementType(OpBuilder &b, WeightTensor::Kind kind) {
+  return kind == WeightTensor::Kind::F32   ? Type(b.getF32Type())
+         : kind == WeightTensor::Kind::F16 ? Type(b.getF16Type())
+                                           : Type(b.getBF16Type());
+}
+
+/// func @name() -> tensor<D x T>: a 1-D tensor the model uses as is.
+void addVectorFunction(OpBuilder &b, ModuleOp module, const WeightTensor &w) {
+  Location loc = b.getUnknownLoc();
+  auto type = RankedTensorType::get({w.rowLength}, elementType(b, w.kind));
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(b, loc, symbolName(w.name),
+                                   b.getFunctionType({}, {type}));
+  b.setInsertionPointToStart(func.addEntryBlock());
+  func::ReturnOp::create(b, loc, blobConstant(b, type, w)->getResults());
+}
+
 void addWeightFunction(OpBuilder &b, ModuleOp module, const WeightTensor &w) {
   Location loc = b.getUnknownLoc();
   auto xType = RankedTensorType::get({1, w.rowLength}, b.getF32Type());
@@ -146,10 +213,8 @@ void addWeightFunction(OpBuilder &b, ModuleOp module, const WeightTensor &w) {
     y = MatmulOp::create(b, loc, yType, x, packed,
                          SchemeAttr::get(b.getContext(), scheme));
   } else {
-    Type e = w.kind == WeightTensor::Kind::F32   ? Type(b.getF32Type())
-             : w.kind == WeightTensor::Kind::F16 ? Type(b.getF16Type())
-                                                 : Type(b.getBF16Type());
-    auto type = RankedTensorType::get({w.rows, w.rowLength}, e);
+    auto type = RankedTensorType::get({w.rows, w.rowLength},
+                                      elementType(b, w.kind));
     y = contraction(b, x, blobConstant(b, type, w), yType);
   }
   func::ReturnOp::create(b, loc, y);
@@ -169,8 +234,13 @@ OwningOpRef<ModuleOp> buildModelIR(MLIRContext &ctx,
   for (const auto &[key, value] : model.hyperParameters)
     info.push_back(b.getNamedAttr(key, b.getI64IntegerAttr(value)));
   (*module)->setAttr("lowbit.model", b.getDictionaryAttr(info));
-  for (const WeightTensor &w : model.weights)
-    addWeightFunction(b, *module, w);
+  (*module)->setAttr(kGgufMetadataAttr, metadataToAttr(&ctx, model.metadata));
+  for (const WeightTensor &w : model.weights) {
+    if (w.isVector)
+      addVectorFunction(b, *module, w);
+    else
+      addWeightFunction(b, *module, w);
+  }
   return module;
 }
 

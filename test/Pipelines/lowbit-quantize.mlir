@@ -16,7 +16,7 @@
 // RECIPE: blk.2.attn_v.weight       32x64     q6_k
 // RECIPE: blk.0.ffn_down.weight     64x172    q4_k         5.1163
 // RECIPE: total                     259328 w  175424 B     5.4116
-// RECIPE: model: 259328 quantized weights in 175424 bytes (5.4116 bits/weight), 0 float weights in 0 bytes; whole model 5.4116 bits/weight
+// RECIPE: model: 259328 quantized weights in 175424 bytes (5.4116 bits/weight), 704 float weights in 2816 bytes; whole model 5.4836 bits/weight
 
 // IR-LABEL: func.func @blk_2_attn_v_weight
 // IR: %[[W:.*]] = arith.constant {lowbit.name = "blk.2.attn_v.weight", lowbit.scheme = #lowbit.scheme<format = q6_k>} dense_resource<lowbit.blk.2.attn_v.weight> : tensor<32x54xi8>
@@ -29,7 +29,7 @@
 // JSON: "scheme": "q8_0",
 // JSON: "bits_per_weight": 8.5
 // JSON: "summary": {
-// JSON: "float_weights": 32768,
+// JSON: "float_weights": 33472,
 // JSON: "model_bits_per_weight":
 
 // GGUF: blk.0.ffn_down.weight  64x172   q4_k

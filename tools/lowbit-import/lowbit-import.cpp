@@ -14,6 +14,8 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
 
@@ -27,6 +29,11 @@ static cl::opt<std::string> inputPath(cl::Positional,
                                       cl::Required);
 static cl::opt<std::string> outputPath("o", cl::desc("output file"),
                                        cl::value_desc("path"), cl::init("-"));
+static cl::opt<std::string> tokenizerPath(
+    "tokenizer",
+    cl::desc("llama2.c tokenizer (default: tokenizer.bin or tok<vocab>.bin "
+             "beside the checkpoint, if present)"),
+    cl::value_desc("path"), cl::init(""));
 static cl::opt<bool> emitText("emit-text",
                               cl::desc("write textual IR instead of bytecode"),
                               cl::init(false));
@@ -41,6 +48,20 @@ static bool looksLikeGguf(const std::string &path) {
   char magic[4] = {};
   in.read(magic, 4);
   return in && std::string(magic, 4) == "GGUF";
+}
+
+/// tok<vocab>.bin or tokenizer.bin next to the checkpoint, as llama2.c does.
+static std::string defaultTokenizer(int64_t vocabSize) {
+  llvm::SmallString<256> dir(inputPath);
+  llvm::sys::path::remove_filename(dir);
+  for (std::string name :
+       {"tok" + std::to_string(vocabSize) + ".bin", std::string("tokenizer.bin")}) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, name);
+    if (llvm::sys::fs::exists(p))
+      return std::string(p);
+  }
+  return "";
 }
 
 int main(int argc, char **argv) {
@@ -59,8 +80,12 @@ int main(int argc, char **argv) {
       model = lowbit::model::describeModel(gguf, err);
   } else {
     err = llama2c.open(inputPath);
-    if (err.empty())
-      model = lowbit::model::describeModel(llama2c);
+    if (err.empty()) {
+      std::string tokenizer = tokenizerPath;
+      if (tokenizer.empty())
+        tokenizer = defaultTokenizer(llama2c.config().vocabSize);
+      err = lowbit::model::describeModel(llama2c, tokenizer, model);
+    }
   }
   if (!err.empty())
     return fail(err);

@@ -47,6 +47,17 @@ private:
   std::vector<Llama2CTensor> tensors_;
 };
 
+/// A llama2.c tokenizer (tokenizer.bin / tok512.bin) as GGUF arrays, the
+/// way llama.cpp's convert-llama2c-to-ggml writes them: ids 0/1/2 become
+/// <unk>, <s>, </s>; <0xNN> tokens are byte tokens; spaces become U+2581.
+struct Llama2CTokenizer {
+  std::vector<std::string> tokens;
+  std::vector<float> scores;
+  std::vector<int32_t> types; ///< 1 normal, 2 unknown, 3 control, 6 byte
+};
+std::string readLlama2CTokenizer(const std::string &path, int64_t vocabSize,
+                                 Llama2CTokenizer &out);
+
 /// Parses a header + tensor table from bytes (the file reader's core,
 /// exposed for tests).
 std::string parseLlama2C(const uint8_t *data, size_t size,

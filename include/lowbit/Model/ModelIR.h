@@ -12,6 +12,7 @@
 #ifndef LOWBIT_MODEL_MODELIR_H
 #define LOWBIT_MODEL_MODELIR_H
 
+#include "lowbit/Model/Gguf.h"
 #include "lowbit/Quant/Scheme.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -27,6 +28,8 @@ class Llama2CModel;
 struct WeightTensor {
   enum class Kind { F32, F16, BF16, Packed };
   std::string name;
+  /// A 1-D float tensor (a norm): `rowLength` values, no contraction.
+  bool isVector = false;
   int64_t rows = 0, rowLength = 0;
   Kind kind = Kind::F32;
   quant::Format format = quant::Format::Generic; ///< when Packed
@@ -37,11 +40,18 @@ struct WeightTensor {
 struct ModelDescription {
   std::string sourceFormat;
   std::vector<std::pair<std::string, int64_t>> hyperParameters;
+  /// Every tensor in the source's order (matrices and vectors).
   std::vector<WeightTensor> weights;
+  /// GGUF metadata: the file's own, or built for other sources the way
+  /// llama.cpp's converters would.
+  std::vector<std::pair<std::string, GgufValue>> metadata;
 };
 
-ModelDescription describeModel(const Llama2CModel &model);
-/// Fails (sets `error`) on 2-D tensors of types lowbit cannot compute with.
+/// `tokenizerPath` may be empty (no tokenizer metadata then).
+std::string describeModel(const Llama2CModel &model,
+                          const std::string &tokenizerPath,
+                          ModelDescription &out);
+/// Fails (sets `error`) on tensors of types lowbit cannot compute with.
 ModelDescription describeModel(const GgufFile &file, std::string &error);
 
 mlir::OwningOpRef<mlir::ModuleOp> buildModelIR(mlir::MLIRContext &ctx,

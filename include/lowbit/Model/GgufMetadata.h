@@ -1,0 +1,33 @@
+//===- GgufMetadata.h - GGUF metadata as MLIR attributes --------*- C++ -*-===//
+//
+// Model IR carries the source's metadata (hyper-parameters, tokenizer) in
+// the module attribute `lowbit.gguf`: an ordered array of [key, value]
+// pairs. Values keep their GGUF type: integers as IntegerAttr of
+// ui8/si8/.../ui64/si64, bool as BoolAttr, f32/f64 as FloatAttr, strings as
+// StringAttr, arrays as {elem = "<type>", items = [...]}. Export writes them
+// back unchanged, so import -> export is byte-identical.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_MODEL_GGUFMETADATA_H
+#define LOWBIT_MODEL_GGUFMETADATA_H
+
+#include "lowbit/Model/Gguf.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+namespace lowbit::model {
+
+constexpr const char *kGgufMetadataAttr = "lowbit.gguf";
+
+mlir::ArrayAttr metadataToAttr(
+    mlir::MLIRContext *ctx,
+    const std::vector<std::pair<std::string, GgufValue>> &metadata);
+
+/// Returns an empty string or an error naming the offending key.
+std::string
+metadataFromAttr(mlir::Attribute attr,
+                 std::vector<std::pair<std::string, GgufValue>> &metadata);
+
+} // namespace lowbit::model
+
+#endif
