@@ -16,7 +16,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.lowbit_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["lowbit-opt", "lowbit-import", "lowbit-export", "mlir-runner"], tool_dirs)
+    ["lowbit-opt", "lowbit-import", "lowbit-export", "lowbit-run", "mlir-runner"], tool_dirs)
 config.substitutions.append(("%data", os.path.join(config.lowbit_src_root, "data")))
 config.substitutions.append(("%python", "python3"))
 config.substitutions.append(

@@ -9,10 +9,13 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <map>
 
 using namespace mlir;
 
@@ -40,6 +43,8 @@ std::string describeModel(const Llama2CModel &model,
     w.bytes = t.numElements() * 4;
     d.weights.push_back(w);
   }
+  d.llama = LlamaShape{c.dim,      c.hiddenDim, c.numLayers, c.numHeads,
+                       c.numKVHeads, c.vocabSize, c.seqLen};
   // Metadata in the order of llama.cpp's convert-llama2c-to-ggml, with the
   // checkpoint's real context length (the converter defaults to 128).
   auto &m = d.metadata;
@@ -95,6 +100,21 @@ ModelDescription describeModel(const GgufFile &file, std::string &error) {
       if (auto v = value.asInt())
         d.hyperParameters.emplace_back(key.substr(arch.size() + 1), *v);
   d.metadata = file.metadata();
+  if (arch == "llama") {
+    auto get = [&](const char *key) -> int64_t {
+      const GgufValue *v = file.find("llama." + std::string(key));
+      return v && v->asInt() ? *v->asInt() : 0;
+    };
+    LlamaShape s{get("embedding_length"), get("feed_forward_length"),
+                 get("block_count"), get("attention.head_count"),
+                 get("attention.head_count_kv"), 0, get("context_length")};
+    if (!s.kvHeads)
+      s.kvHeads = s.heads;
+    if (const GgufTensor *e = file.findTensor("token_embd.weight"))
+      s.vocab = e->dims.size() == 2 ? e->dims[1] : 0;
+    if (s.dim && s.hidden && s.layers && s.heads && s.vocab && s.context)
+      d.llama = s;
+  }
   for (const GgufTensor &t : file.tensors()) {
     if (t.dims.size() > 2) {
       error = "tensor '" + t.name + "' has " + std::to_string(t.dims.size()) +
@@ -195,7 +215,54 @@ void addVectorFunction(OpBuilder &b, ModuleOp module, const WeightTensor &w) {
   func::ReturnOp::create(b, loc, blobConstant(b, type, w)->getResults());
 }
 
-void addWeightFunction(OpBuilder &b, ModuleOp module, const WeightTensor &w) {
+/// func @lowbit_embedding(token) -> [1, D]: row `token` of the embedding
+/// table, reading the classifier constant's blob (no copy). Packed tables
+/// are decoded with lowbit.dequantize.
+void addEmbeddingFunction(OpBuilder &b, ModuleOp module, arith::ConstantOp table,
+                          const WeightTensor &w) {
+  Location loc = b.getUnknownLoc();
+  int64_t dim = w.rowLength;
+  auto rowType = RankedTensorType::get({1, dim}, b.getF32Type());
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(b, loc, "lowbit_embedding",
+                                   b.getFunctionType({b.getIndexType()}, {rowType}));
+  func.setPrivate();
+  Block *body = func.addEntryBlock();
+  b.setInsertionPointToStart(body);
+  auto lookup = arith::ConstantOp::create(b, loc, table.getType(), table.getValue());
+  lookup->setAttr("lowbit.lookup", b.getStringAttr(w.name));
+  Value t = lookup;
+  auto floatTable = RankedTensorType::get({w.rows, dim}, b.getF32Type());
+  if (w.kind == WeightTensor::Kind::Packed)
+    t = DequantizeOp::create(b, loc, floatTable, t,
+                             SchemeAttr::get(b.getContext(),
+                                             quant::ggufScheme(w.format)));
+  SmallVector<OpFoldResult> offsets{body->getArgument(0), b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), b.getIndexAttr(dim)};
+  SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(1)};
+  auto sliceType = RankedTensorType::get(
+      {1, dim}, cast<RankedTensorType>(t.getType()).getElementType());
+  Value row = tensor::ExtractSliceOp::create(b, loc, sliceType, t, offsets,
+                                             sizes, strides);
+  if (!sliceType.getElementType().isF32()) {
+    Value init = tensor::EmptyOp::create(b, loc, rowType.getShape(), b.getF32Type());
+    row = linalg::GenericOp::create(
+              b, loc, rowType, ValueRange{row}, ValueRange{init},
+              SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(2)),
+              {utils::IteratorType::parallel, utils::IteratorType::parallel},
+              [](OpBuilder &nb, Location nloc, ValueRange args) {
+                linalg::YieldOp::create(
+                    nb, nloc,
+                    arith::ExtFOp::create(nb, nloc, nb.getF32Type(), args[0])
+                        .getResult());
+              })
+              ->getResult(0);
+  }
+  func::ReturnOp::create(b, loc, row);
+}
+
+arith::ConstantOp addWeightFunction(OpBuilder &b, ModuleOp module,
+                                    const WeightTensor &w) {
   Location loc = b.getUnknownLoc();
   auto xType = RankedTensorType::get({1, w.rowLength}, b.getF32Type());
   auto yType = RankedTensorType::get({1, w.rows}, b.getF32Type());
@@ -205,28 +272,32 @@ void addWeightFunction(OpBuilder &b, ModuleOp module, const WeightTensor &w) {
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
   Value x = body->getArgument(0), y;
+  arith::ConstantOp weight;
   if (w.kind == WeightTensor::Kind::Packed) {
     quant::Scheme scheme = quant::ggufScheme(w.format);
     auto type = RankedTensorType::get(
         {w.rows, int64_t(w.bytes / size_t(w.rows))}, b.getI8Type());
-    Value packed = blobConstant(b, type, w);
-    y = MatmulOp::create(b, loc, yType, x, packed,
+    weight = blobConstant(b, type, w);
+    y = MatmulOp::create(b, loc, yType, x, weight,
                          SchemeAttr::get(b.getContext(), scheme));
   } else {
     auto type = RankedTensorType::get({w.rows, w.rowLength},
                                       elementType(b, w.kind));
-    y = contraction(b, x, blobConstant(b, type, w), yType);
+    weight = blobConstant(b, type, w);
+    y = contraction(b, x, weight, yType);
   }
   func::ReturnOp::create(b, loc, y);
+  return weight;
 }
 
 } // namespace
 
 OwningOpRef<ModuleOp> buildModelIR(MLIRContext &ctx,
-                                   const ModelDescription &model) {
+                                   const ModelDescription &model,
+                                   std::string &error) {
   ctx.loadDialect<arith::ArithDialect, func::FuncDialect,
                   linalg::LinalgDialect, tensor::TensorDialect,
-                  lowbit::LowBitDialect>();
+                  math::MathDialect, lowbit::LowBitDialect>();
   OpBuilder b(&ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
   SmallVector<NamedAttribute> info{
@@ -235,11 +306,25 @@ OwningOpRef<ModuleOp> buildModelIR(MLIRContext &ctx,
     info.push_back(b.getNamedAttr(key, b.getI64IntegerAttr(value)));
   (*module)->setAttr("lowbit.model", b.getDictionaryAttr(info));
   (*module)->setAttr(kGgufMetadataAttr, metadataToAttr(&ctx, model.metadata));
+  std::map<std::string, std::pair<arith::ConstantOp, const WeightTensor *>>
+      matrices;
   for (const WeightTensor &w : model.weights) {
     if (w.isVector)
       addVectorFunction(b, *module, w);
     else
-      addWeightFunction(b, *module, w);
+      matrices[w.name] = {addWeightFunction(b, *module, w), &w};
+  }
+  if (model.llama) {
+    auto embd = matrices.find("token_embd.weight");
+    if (embd == matrices.end()) {
+      error = "a Llama model needs token_embd.weight";
+      return nullptr;
+    }
+    addEmbeddingFunction(b, *module, embd->second.first, *embd->second.second);
+    error = addLlamaForward(*module, *model.llama,
+                            matrices.count("output.weight") != 0);
+    if (!error.empty())
+      return nullptr;
   }
   return module;
 }

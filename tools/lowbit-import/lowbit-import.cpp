@@ -34,6 +34,10 @@ static cl::opt<std::string> tokenizerPath(
     cl::desc("llama2.c tokenizer (default: tokenizer.bin or tok<vocab>.bin "
              "beside the checkpoint, if present)"),
     cl::value_desc("path"), cl::init(""));
+static cl::opt<int64_t> contextLength(
+    "context",
+    cl::desc("KV cache length of the forward pass (default: the model's)"),
+    cl::init(0));
 static cl::opt<bool> emitText("emit-text",
                               cl::desc("write textual IR instead of bytecode"),
                               cl::init(false));
@@ -90,8 +94,12 @@ int main(int argc, char **argv) {
   if (!err.empty())
     return fail(err);
 
+  if (contextLength > 0 && model.llama)
+    model.llama->context = contextLength;
   MLIRContext ctx;
-  OwningOpRef<ModuleOp> module = lowbit::model::buildModelIR(ctx, model);
+  OwningOpRef<ModuleOp> module = lowbit::model::buildModelIR(ctx, model, err);
+  if (!module)
+    return fail(err);
   if (failed(verify(*module)))
     return fail("internal error: the built IR does not verify");
   std::string errorMessage;

@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ struct WeightTensor {
   size_t bytes = 0;
 };
 
+/// Hyper-parameters of a Llama-family model.
+struct LlamaShape {
+  int64_t dim = 0, hidden = 0, layers = 0, heads = 0, kvHeads = 0,
+          vocab = 0, context = 0;
+};
+
 struct ModelDescription {
   std::string sourceFormat;
   std::vector<std::pair<std::string, int64_t>> hyperParameters;
@@ -45,6 +52,8 @@ struct ModelDescription {
   /// GGUF metadata: the file's own, or built for other sources the way
   /// llama.cpp's converters would.
   std::vector<std::pair<std::string, GgufValue>> metadata;
+  /// Set for Llama-family models: buildModelIR then adds the forward pass.
+  std::optional<LlamaShape> llama;
 };
 
 /// `tokenizerPath` may be empty (no tokenizer metadata then).
@@ -54,8 +63,17 @@ std::string describeModel(const Llama2CModel &model,
 /// Fails (sets `error`) on tensors of types lowbit cannot compute with.
 ModelDescription describeModel(const GgufFile &file, std::string &error);
 
+/// Adds `func @forward(token: index, pos: index, kcache, vcache) ->
+/// logits [1, vocab]` (caches [layers, context, kv_dim], updated in place)
+/// and its helpers to a module built by buildModelIR. Returns an error
+/// message or "".
+std::string addLlamaForward(mlir::ModuleOp module, const LlamaShape &shape,
+                            bool hasOutput);
+
+/// Returns null and sets `error` when the model is incomplete.
 mlir::OwningOpRef<mlir::ModuleOp> buildModelIR(mlir::MLIRContext &ctx,
-                                               const ModelDescription &model);
+                                               const ModelDescription &model,
+                                               std::string &error);
 
 } // namespace lowbit::model
 

@@ -140,10 +140,11 @@ struct SelectBlockScales
   /// pre-quantized ones included) and named float weights left in the IR.
   ReportSummary summarize() {
     ReportSummary s;
-    llvm::DenseSet<Operation *> seen;
+    // Keyed by the data: the embedding lookup and the classifier share one.
+    llvm::DenseSet<Attribute> seen;
     auto addPacked = [&](Value packed, int64_t rowLength) {
-      Operation *def = packed.getDefiningOp();
-      if (!def || !seen.insert(def).second)
+      auto def = packed.getDefiningOp<arith::ConstantOp>();
+      if (!def || !seen.insert(def.getValue()).second)
         return;
       auto type = cast<RankedTensorType>(packed.getType());
       s.quantizedBytes += uint64_t(type.getNumElements());
@@ -158,7 +159,8 @@ struct SelectBlockScales
       else if (auto c = dyn_cast<arith::ConstantOp>(op)) {
         auto type = dyn_cast<RankedTensorType>(c.getType());
         if (c->hasAttr("lowbit.name") && type &&
-            isa<FloatType>(type.getElementType())) {
+            isa<FloatType>(type.getElementType()) &&
+            seen.insert(c.getValue()).second) {
           s.floatWeights += uint64_t(type.getNumElements());
           s.floatBytes += uint64_t(type.getNumElements()) *
                           type.getElementTypeBitWidth() / 8;

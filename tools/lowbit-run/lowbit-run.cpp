@@ -1,0 +1,142 @@
+//===- lowbit-run.cpp - Run model IR: perplexity, generation ----------------===//
+//
+//   lowbit-run perplexity <model.mlirbc> <text>   scores the text as
+//       ../shared/models/README.md describes (stories split on
+//       <|endoftext|>, [BOS] + tokens, 512-token windows advancing by 256)
+//   lowbit-run generate <model.mlirbc> "<prompt>" [-n N]   greedy decoding
+//
+// This is the reference path (convert-lowbit-to-linalg + upstream
+// lowering, JIT): slow, obviously correct, what fast code is checked
+// against.
+//
+//===----------------------------------------------------------------------===//
+
+#include "JitModel.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> command(cl::Positional, cl::desc("<perplexity|generate>"),
+                                    cl::Required);
+static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model IR>"),
+                                      cl::Required);
+static cl::opt<std::string> argument(cl::Positional,
+                                     cl::desc("<text file | prompt>"),
+                                     cl::Required);
+static cl::opt<int> steps("n", cl::desc("tokens to generate"), cl::init(100));
+static cl::opt<int> window("window", cl::desc("perplexity window"),
+                           cl::init(512));
+static cl::opt<int> stride("stride", cl::desc("perplexity window stride"),
+                           cl::init(256));
+
+static int fail(const std::string &msg) {
+  llvm::errs() << "lowbit-run: error: " << msg << "\n";
+  return 1;
+}
+
+static std::string strip(const std::string &s) {
+  size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+  return b == std::string::npos ? "" : s.substr(b, e - b + 1);
+}
+
+/// -log softmax(logits)[target], in double.
+static double nll(const std::vector<float> &logits, int32_t target) {
+  double max = logits[0];
+  for (float l : logits)
+    max = std::max(max, double(l));
+  double sum = 0;
+  for (float l : logits)
+    sum += std::exp(double(l) - max);
+  return std::log(sum) + max - double(logits[size_t(target)]);
+}
+
+static int perplexity(lowbit::JitModel &m, const std::string &path) {
+  std::ifstream in(path);
+  if (!in)
+    return fail("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  const std::string sep = "<|endoftext|>";
+  double total = 0;
+  size_t scored = 0, stories = 0;
+  if (window > m.context() || stride <= 0 || stride > window)
+    return fail("window must be <= the context (" + std::to_string(m.context()) +
+                ") and stride in [1, window]");
+  for (size_t start = 0; start <= text.size();) {
+    size_t end = text.find(sep, start);
+    std::string story =
+        strip(text.substr(start, end == std::string::npos ? std::string::npos
+                                                          : end - start));
+    start = end == std::string::npos ? text.size() + 1 : end + sep.size();
+    if (story.empty())
+      continue;
+    ++stories;
+    std::vector<int32_t> t = m.tokenizer().encode(story);
+    size_t done = 1; // tokens [0, done) are scored (BOS is never scored)
+    for (size_t w = 0; done < t.size(); w += size_t(stride.getValue())) {
+      size_t n = std::min(t.size() - w, size_t(window.getValue()));
+      for (size_t i = 0; i + 1 < n; ++i) {
+        const std::vector<float> &logits = m.forward(t[w + i], int64_t(i));
+        size_t target = w + i + 1;
+        if (target >= done) {
+          total += nll(logits, t[target]);
+          ++scored;
+        }
+      }
+      done = w + n;
+    }
+  }
+  double mean = scored ? total / double(scored) : 0;
+  llvm::outs() << llvm::format(
+      "stories %zu, scored tokens %zu, mean NLL %.6f nats/token, "
+      "perplexity %.4f\n",
+      stories, scored, mean, std::exp(mean));
+  return 0;
+}
+
+static int generate(lowbit::JitModel &m, const std::string &prompt) {
+  std::vector<int32_t> t = m.tokenizer().encode(prompt);
+  std::string ids;
+  for (int64_t pos = 0; pos < m.context(); ++pos) {
+    const std::vector<float> &logits = m.forward(t[size_t(pos)], pos);
+    if (size_t(pos) + 1 < t.size())
+      continue;
+    if (int64_t(t.size()) >= int64_t(steps) + int64_t(m.tokenizer().encode(prompt).size()))
+      break;
+    int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) -
+                           logits.begin());
+    if (next == m.tokenizer().bos())
+      break;
+    t.push_back(next);
+  }
+  std::string out;
+  for (size_t i = 1; i < t.size(); ++i) {
+    std::string piece = m.tokenizer().decode(t[i]);
+    if (i == 1 && !piece.empty() && piece[0] == ' ')
+      piece = piece.substr(1); // the dummy prefix
+    out += piece;
+    ids += (i > 1 ? " " : "") + std::to_string(t[i]);
+  }
+  llvm::outs() << out << "\ntokens: 1 " << ids << "\n";
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "lowbit-run: run model IR\n");
+  if (command != "perplexity" && command != "generate")
+    return fail("unknown command '" + command + "' (perplexity, generate)");
+  lowbit::JitModel model;
+  if (std::string err = model.load(modelPath); !err.empty())
+    return fail(err);
+  return command == "perplexity" ? perplexity(model, argument)
+                                 : generate(model, argument);
+}
