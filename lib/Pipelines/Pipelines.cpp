@@ -17,12 +17,14 @@ void lowbit::buildQuantizePipeline(OpPassManager &pm,
   assign.bytes = o.bytes;
   assign.method = o.method;
   assign.report = o.assignReport;
+  assign.imatrix = o.imatrix;
   pm.addPass(createLowBitAssignSchemesPass(assign));
   LowBitSelectBlockScalesPassOptions select;
   select.scheme = o.defaultScheme;
   select.method = o.method;
   select.threads = o.threads;
   select.report = o.report;
+  select.imatrix = o.imatrix;
   pm.addPass(createLowBitSelectBlockScalesPass(select));
 }
 

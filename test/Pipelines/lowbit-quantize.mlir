@@ -34,3 +34,10 @@
 
 // GGUF: blk.0.ffn_down.weight  64x172   q4_k
 // GGUF: model: 292096 quantized weights
+
+// llama.cpp's imatrix weights the error of each input column: the
+// importance-weighted quantization differs, and bad files are refused.
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="default=q3_k imatrix=%data/models/stories260K-gguf/imatrix-stories1-23.gguf report=-" -o /dev/null | FileCheck %s --check-prefix=IMATRIX
+// IMATRIX: blk.0.attn_q.weight       64x64     q3_k
+// RUN: not lowbit-opt %t.mlirbc --lowbit-quantize="imatrix=%data/models/stories260K-gguf/stories260K-f32.gguf" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADIMATRIX
+// BADIMATRIX: error: lowbit-select-block-scales: {{.*}}stories260K-f32.gguf: not an imatrix GGUF (general.type is not 'imatrix')

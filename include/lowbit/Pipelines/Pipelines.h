@@ -35,6 +35,10 @@ struct QuantizePipelineOptions
       *this, "report",
       llvm::cl::desc("per-weight error report: path (.json for JSON) or -"),
       llvm::cl::init("")};
+  Option<std::string> imatrix{
+      *this, "imatrix",
+      llvm::cl::desc("llama.cpp imatrix GGUF for importance-weighted errors"),
+      llvm::cl::init("")};
   Option<std::string> assignReport{
       *this, "assign-report",
       llvm::cl::desc("scheme assignment report: path or -"),

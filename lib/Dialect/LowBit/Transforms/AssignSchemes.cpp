@@ -2,6 +2,7 @@
 
 #include "lowbit/Dialect/LowBit/Transforms/BudgetSolver.h"
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/Importance.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Dialect/LowBit/Transforms/Recipes.h"
 
@@ -192,6 +193,11 @@ struct AssignSchemes
         return failure();
       schemes.push_back(*s);
     }
+    model::ImportanceMap importance;
+    if (!imatrix.empty())
+      if (std::string err = model::readImatrix(imatrix, importance);
+          !err.empty())
+        return fail(err);
     std::vector<BudgetItem> items;
     uint64_t fixedBytes = 0, totalWeights = 0;
     for (Decision &d : decisions) {
@@ -208,11 +214,16 @@ struct AssignSchemes
         return fail("cannot read weight '" + d.name + "'");
       BudgetItem item;
       item.name = d.name;
+      std::string impError;
+      const float *imp =
+          findImportance(importance, d.name, d.rowLength, impError);
+      if (!impError.empty())
+        return fail(impError);
       for (const quant::Scheme &s : schemes) {
         BudgetOption o;
         o.bytes = uint64_t(d.rows) * quant::rowBytes(s, unsigned(d.rowLength));
         std::string err = measureSquaredError(s, m, d.values, d.rows,
-                                              d.rowLength, d.name, o.error);
+                                              d.rowLength, d.name, imp, o.error);
         if (!err.empty())
           return fail(err);
         item.options.push_back(o);

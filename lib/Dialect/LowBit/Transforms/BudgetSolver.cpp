@@ -89,11 +89,12 @@ std::string measureSquaredError(const quant::Scheme &scheme,
                                 quant::Method method,
                                 const std::vector<float> &values, int64_t rows,
                                 int64_t rowLength, const std::string &name,
-                                double &error) {
+                                const float *importance, double &error) {
   std::vector<uint8_t> packed(size_t(rows) *
                               quant::rowBytes(scheme, unsigned(rowLength)));
   quant::QuantOptions options;
   options.method = method;
+  options.importance = importance;
   std::string err = quant::quantizeMatrix(scheme, values.data(), size_t(rows),
                                           unsigned(rowLength), packed.data(),
                                           options, name);
@@ -105,7 +106,8 @@ std::string measureSquaredError(const quant::Scheme &scheme,
   error = 0;
   for (size_t i = 0; i < values.size(); ++i) {
     double d = double(values[i]) - double(decoded[i]);
-    error += d * d;
+    error += (importance ? double(importance[i % size_t(rowLength)]) : 1.0) *
+             d * d;
   }
   return "";
 }

@@ -1,6 +1,7 @@
 //===- SelectBlockScales.cpp - Quantize constant contraction weights ------===//
 
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/Importance.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
 
@@ -84,6 +85,7 @@ std::string shapeString(ArrayRef<int64_t> shape) {
 struct SelectBlockScales
     : public lowbit::impl::LowBitSelectBlockScalesPassBase<SelectBlockScales> {
   using Base::Base;
+  model::ImportanceMap importance;
 
   void runOnOperation() override {
     std::string error;
@@ -107,6 +109,13 @@ struct SelectBlockScales
       return signalPassFailure();
     }
 
+    if (!imatrix.empty()) {
+      std::string err = model::readImatrix(imatrix, importance);
+      if (!err.empty()) {
+        getOperation().emitError("lowbit-select-block-scales: ") << err;
+        return signalPassFailure();
+      }
+    }
     auto start = std::chrono::steady_clock::now();
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk(
@@ -195,8 +204,13 @@ struct SelectBlockScales
     unsigned k = unsigned(w->k);
     size_t rowBytes = quant::rowBytes(s, k);
     std::vector<uint8_t> bytes(numRows * rowBytes);
-    std::string err = quant::quantizeMatrix(s, rows.data(), numRows, k,
-                                            bytes.data(), options, w->name);
+    quant::QuantOptions weighted = options;
+    std::string err;
+    weighted.importance = findImportance(importance, w->name, w->k, err);
+    if (!err.empty())
+      return op.emitError(err);
+    err = quant::quantizeMatrix(s, rows.data(), numRows, k, bytes.data(),
+                                weighted, w->name);
     if (!err.empty())
       return op.emitError(err);
 

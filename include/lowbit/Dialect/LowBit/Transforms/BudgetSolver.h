@@ -27,12 +27,13 @@ std::string solveBudgetChoices(const std::vector<BudgetItem> &items,
                                uint64_t budget, std::vector<size_t> &choice);
 
 /// Quantizes `values` (rows x rowLength) in `scheme` and sets `error` to
-/// the total squared error of the decoded result.
+/// the total squared error of the decoded result, each column weighted by
+/// `importance` when given (and quantized with it).
 std::string measureSquaredError(const quant::Scheme &scheme,
                                 quant::Method method,
                                 const std::vector<float> &values, int64_t rows,
                                 int64_t rowLength, const std::string &name,
-                                double &error);
+                                const float *importance, double &error);
 
 } // namespace lowbit
 

@@ -51,7 +51,10 @@ def LowBitSelectBlockScalesPass
            "quantization threads (0 = all cores); results do not depend on it">,
     Option<"report", "report", "std::string", "\"\"",
            "write a per-weight table (scheme, bits/weight, RMSE, max error) "
-           "to this file, '-' for stdout">,
+           "to this file (.json for JSON), '-' for stdout">,
+    Option<"imatrix", "imatrix", "std::string", "\"\"",
+           "llama.cpp imatrix GGUF: weight the error of each input column by "
+           "its mean squared activation">,
   ];
 }
 
@@ -110,6 +113,9 @@ def LowBitAssignSchemesPass
            "scale selection used to measure errors for the budget">,
     Option<"report", "report", "std::string", "\"\"",
            "write the assignment (scheme and why, per weight) here, '-' = stdout">,
+    Option<"imatrix", "imatrix", "std::string", "\"\"",
+           "llama.cpp imatrix GGUF: the budget minimises importance-weighted "
+           "error">,
   ];
 }
 
