@@ -21,14 +21,14 @@ echo
 echo "== Q4_K_M recipe: which scheme each tensor gets, and what llama.cpp would store =="
 "$bin/lowbit-opt" "$work/f32.mlirbc" \
   --lowbit-quantize="recipe=q4_k_m assign-report=- report=$work/q4km.txt" \
-  -o "$work/q4km.mlirbc"
+  -emit-bytecode -o "$work/q4km.mlirbc"
 echo
 echo "== Q4_K_M: error per tensor =="
 cat "$work/q4km.txt"
 echo
 echo "== A 4.5 bits/weight budget, solved per tensor =="
 "$bin/lowbit-opt" "$work/f32.mlirbc" --lowbit-quantize="bpw=4.5 report=$work/b.txt" \
-  -o "$work/bpw45.mlirbc"
+  -emit-bytecode -o "$work/bpw45.mlirbc"
 tail -n 1 "$work/b.txt"
 echo
 echo "== Perplexity on the first 46 TinyStories validation stories (reference float32: 3.3991) =="
@@ -41,7 +41,7 @@ echo "== Greedy continuation by the Q4_K_M model =="
 echo
 echo "== GGUF export (q8_0, ffn_down kept in float: its rows of 172 fill no GGUF block) =="
 "$bin/lowbit-opt" "$work/f32.mlirbc" --lowbit-quantize="default=q8_0 rules=ffn_down=keep" \
-  -o "$work/q8.mlirbc"
+  -emit-bytecode -o "$work/q8.mlirbc"
 "$bin/lowbit-export" "$work/q8.mlirbc" -o "$work/stories260K-q8_0.gguf"
 echo
 echo "== Every scheme on the whole model (rows of 64 and 172, no fallback) =="

@@ -122,6 +122,24 @@ void dequantizeMatrix(const Scheme &scheme, const uint8_t *in, size_t rows,
   });
 }
 
+void ErrorAccumulator::add(const float *x, const float *y, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    double e = double(x[i]) - double(y[i]);
+    sumSqErr += e * e;
+    sumSqX += double(x[i]) * double(x[i]);
+    maxAbs = std::max(maxAbs, std::fabs(e));
+  }
+  count += n;
+}
+
+ErrorStats ErrorAccumulator::stats() const {
+  ErrorStats s;
+  s.rmse = count ? std::sqrt(sumSqErr / double(count)) : 0;
+  s.maxAbs = maxAbs;
+  s.relative = sumSqX > 0 ? std::sqrt(sumSqErr / sumSqX) : 0;
+  return s;
+}
+
 ErrorStats measureError(const float *x, const float *y, size_t n) {
   ErrorStats s;
   double se = 0, sx = 0;

@@ -10,7 +10,7 @@
 
 // Quantized by lowbit, exported, re-imported and exported again: identical.
 // RUN: lowbit-import %data/models/stories260K-gguf/stories260K-f32.gguf -o %t.f32.mlirbc
-// RUN: lowbit-opt %t.f32.mlirbc --lowbit-quantize="default=q8_0 rules=ffn_down=keep" -o %t.q8.mlirbc
+// RUN: lowbit-opt %t.f32.mlirbc --lowbit-quantize="default=q8_0 rules=ffn_down=keep" -emit-bytecode -o %t.q8.mlirbc
 // RUN: lowbit-export %t.q8.mlirbc -o %t.q8.gguf
 // RUN: lowbit-import %t.q8.gguf -o %t.q8again.mlirbc
 // RUN: lowbit-export %t.q8again.mlirbc -o %t.q8again.gguf

@@ -1,6 +1,6 @@
 // The pipeline on the bundled real model (llama2.c -> model IR).
 // RUN: lowbit-import %data/models/stories260K/stories260K.bin -o %t.mlirbc
-// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="recipe=q4_k_m report=-" -o %t.q.mlirbc | FileCheck %s --check-prefix=RECIPE
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="recipe=q4_k_m report=-" -emit-bytecode -o %t.q.mlirbc | FileCheck %s --check-prefix=RECIPE
 // RUN: lowbit-opt %t.q.mlirbc | FileCheck %s --check-prefix=IR
 // A bits/weight budget is met from below within 1 %.
 // RUN: lowbit-opt %t.mlirbc --lowbit-quantize="bpw=4.5 report=-" -o /dev/null | FileCheck %s --check-prefix=BPW45

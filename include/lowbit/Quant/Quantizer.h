@@ -54,6 +54,17 @@ struct ErrorStats {
 };
 ErrorStats measureError(const float *x, const float *y, size_t n);
 
+/// ErrorStats accumulated over chunks of a tensor.
+class ErrorAccumulator {
+public:
+  void add(const float *x, const float *y, size_t n);
+  ErrorStats stats() const;
+
+private:
+  double sumSqErr = 0, sumSqX = 0, maxAbs = 0;
+  size_t count = 0;
+};
+
 /// Runs body(begin, end) over [0, n) split into contiguous chunks on up to
 /// `threads` threads (0: hardware concurrency).
 void parallelFor(size_t n, unsigned threads,

@@ -3,6 +3,8 @@
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
 #include "lowbit/Quant/Half.h"
 
+#include <cstring>
+
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -99,53 +101,31 @@ std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
   return w;
 }
 
-/// Float values of a constant in its own row-major order.
-static std::vector<float> constantValues(arith::ConstantOp cst) {
-  auto type = cast<RankedTensorType>(cst.getType());
-  Type e = type.getElementType();
-  size_t count = size_t(type.getNumElements());
-  std::vector<float> out;
-  Attribute value = cst.getValue();
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    out.reserve(count);
-    if (e.isF32()) {
-      for (float f : dense.getValues<float>())
-        out.push_back(f);
-    } else {
-      for (APFloat f : dense.getValues<APFloat>())
-        out.push_back(f.convertToFloat());
-    }
-    return out;
-  }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
-  if (!resource || !resource.getRawHandle().getBlob())
-    return out;
-  ArrayRef<char> raw = resource.getRawHandle().getBlob()->getData();
-  size_t width = e.isF32() ? 4 : 2;
-  if (raw.size() != count * width)
-    return out;
-  out.resize(count);
-  for (size_t i = 0; i < count; ++i) {
-    const auto *p = reinterpret_cast<const uint8_t *>(raw.data()) + i * width;
-    if (e.isF32()) {
-      std::memcpy(&out[i], p, 4);
-    } else {
-      uint16_t h = uint16_t(p[0] | (p[1] << 8));
-      out[i] = e.isF16() ? quant::halfToFloat(h) : quant::bf16ToFloat(h);
-    }
-  }
-  return out;
-}
-
-std::vector<float> readWeightRows(const ContractionWeight &w) {
-  std::vector<float> values = constantValues(w.weightConstant);
-  if (values.empty())
-    return values;
-  // Position of each loop dimension among the weight tensor's dimensions.
+WeightRows::WeightRows(const ContractionWeight &w) {
   linalg::LinalgOp op = w.op;
   arith::ConstantOp cst = w.weightConstant;
+  auto type = cast<RankedTensorType>(cst.getType());
+  Type e = type.getElementType();
+  kind = e.isF32() ? Kind::F32 : e.isF16() ? Kind::F16 : Kind::BF16;
+  size_t width = kind == Kind::F32 ? 4 : 2;
+  size_t count = size_t(type.getNumElements());
+  Attribute value = cst.getValue();
+  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
+    ArrayRef<char> raw = dense.getRawData();
+    data = reinterpret_cast<const uint8_t *>(raw.data());
+    splat = dense.isSplat();
+    if (!splat && raw.size() != count * width)
+      data = nullptr;
+  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob()) {
+      ArrayRef<char> raw = blob->getData();
+      if (raw.size() == count * width)
+        data = reinterpret_cast<const uint8_t *>(raw.data());
+    }
+  }
+  // Where each loop dimension sits among the weight tensor's dimensions.
   AffineMap map = op.getIndexingMapsArray()[w.weightOperand];
-  auto shape = cast<RankedTensorType>(cst.getType()).getShape();
+  auto shape = type.getShape();
   SmallVector<int64_t> strides(shape.size(), 1);
   for (int i = int(shape.size()) - 2; i >= 0; --i)
     strides[i] = strides[i + 1] * shape[i + 1];
@@ -157,15 +137,40 @@ std::vector<float> readWeightRows(const ContractionWeight &w) {
         return strides[r];
     return 0;
   };
-  int64_t sb = strideOf(w.batchDim), sn = strideOf(w.nDim),
-          sk = strideOf(w.kDim);
-  std::vector<float> rows(size_t(w.batch * w.n * w.k));
-  size_t i = 0;
-  for (int64_t b = 0; b < w.batch; ++b)
-    for (int64_t n = 0; n < w.n; ++n)
-      for (int64_t k = 0; k < w.k; ++k)
-        rows[i++] = values[size_t(b * sb + n * sn + k * sk)];
-  return rows;
+  batchStride = strideOf(w.batchDim);
+  rowStride = strideOf(w.nDim);
+  colStride = strideOf(w.kDim);
+  n = w.n;
+  k = w.k;
+}
+
+float WeightRows::element(size_t index) const {
+  const uint8_t *p = data + (splat ? 0 : index * (kind == Kind::F32 ? 4 : 2));
+  if (kind == Kind::F32) {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  }
+  uint16_t h = uint16_t(p[0] | (p[1] << 8));
+  return kind == Kind::F16 ? quant::halfToFloat(h) : quant::bf16ToFloat(h);
+}
+
+void WeightRows::read(size_t first, size_t count, float *out) const {
+  for (size_t r = first; r < first + count; ++r) {
+    size_t b = r / size_t(n), row = r % size_t(n);
+    size_t base = b * size_t(batchStride) + row * size_t(rowStride);
+    for (int64_t c = 0; c < k; ++c)
+      *out++ = element(base + size_t(c) * size_t(colStride));
+  }
+}
+
+std::vector<float> readWeightRows(const ContractionWeight &w) {
+  WeightRows rows(w);
+  if (!rows.valid())
+    return {};
+  std::vector<float> out(size_t(w.batch * w.n * w.k));
+  rows.read(0, size_t(w.batch * w.n), out.data());
+  return out;
 }
 
 } // namespace lowbit

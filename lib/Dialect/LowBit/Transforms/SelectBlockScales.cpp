@@ -6,6 +6,7 @@
 #include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
 
 #include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/Support/FileSystem.h"
@@ -196,8 +197,8 @@ struct SelectBlockScales
     if (auto assigned =
             w->weightConstant->getAttrOfType<SchemeAttr>("lowbit.scheme"))
       s = assigned.toQuantScheme();
-    std::vector<float> rows = readWeightRows(*w);
-    if (rows.empty())
+    WeightRows source(*w);
+    if (!source.valid())
       return op.emitError("cannot read the constant weight '")
              << w->name << "'";
     size_t numRows = size_t(w->batch * w->n);
@@ -209,23 +210,46 @@ struct SelectBlockScales
     weighted.importance = findImportance(importance, w->name, w->k, err);
     if (!err.empty())
       return op.emitError(err);
-    err = quant::quantizeMatrix(s, rows.data(), numRows, k, bytes.data(),
-                                weighted, w->name);
-    if (!err.empty())
-      return op.emitError(err);
+    // Row chunks of about 16 MB of floats: big weights are never copied
+    // whole (results do not depend on the chunking: rows are independent).
+    size_t chunk = std::max<size_t>(1, (size_t(4) << 20) / std::max(k, 1u));
+    std::vector<float> rows(std::min(chunk, numRows) * k), decoded;
+    bool wantReport = !this->report.empty();
+    if (wantReport)
+      decoded.resize(rows.size());
+    quant::ErrorAccumulator error;
+    for (size_t first = 0; first < numRows; first += chunk) {
+      size_t count = std::min(chunk, numRows - first);
+      source.read(first, count, rows.data());
+      err = quant::quantizeMatrix(s, rows.data(), count, k,
+                                  bytes.data() + first * rowBytes, weighted,
+                                  w->name);
+      if (!err.empty()) {
+        // Name the row within the whole weight, not within the chunk.
+        size_t at = err.find(": row ");
+        if (at != std::string::npos) {
+          size_t num = at + 6, end = err.find(',', num);
+          size_t r = std::stoul(err.substr(num, end - num)) + first;
+          err = err.substr(0, num) + std::to_string(r) + err.substr(end);
+        }
+        return op.emitError(err);
+      }
+      if (wantReport) {
+        quant::dequantizeMatrix(s, bytes.data() + first * rowBytes, count, k,
+                                decoded.data(), options.threads);
+        error.add(rows.data(), decoded.data(), count * k);
+      }
+    }
 
-    if (!this->report.empty()) {
-      std::vector<float> decoded(rows.size());
-      quant::dequantizeMatrix(s, bytes.data(), numRows, k, decoded.data(),
-                              options.threads);
+    if (wantReport) {
       ReportRow row;
       row.name = w->name;
       row.shape = shapeString(
           cast<RankedTensorType>(w->weightConstant.getType()).getShape());
       row.scheme = quant::printScheme(s);
-      row.weights = rows.size();
+      row.weights = numRows * k;
       row.bytes = bytes.size();
-      row.error = quant::measureError(rows.data(), decoded.data(), rows.size());
+      row.error = error.stats();
       report.push_back(row);
     }
 
@@ -285,9 +309,29 @@ struct SelectBlockScales
                    ->getResult(0);
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
-    if (w->weightConstant->use_empty())
+    if (w->weightConstant->use_empty()) {
+      Attribute data = w->weightConstant.getValue();
       w->weightConstant->erase();
+      releaseIfUnused(data);
+    }
     return success();
+  }
+
+  /// Frees the float data of a replaced weight once nothing refers to it
+  /// (the embedding lookup may still share the classifier's blob), so it is
+  /// neither kept in memory nor written out.
+  void releaseIfUnused(Attribute data) {
+    auto resource = dyn_cast<DenseResourceElementsAttr>(data);
+    if (!resource)
+      return;
+    bool used = false;
+    getOperation().walk([&](arith::ConstantOp c) {
+      used |= c.getValue() == data;
+      return used ? WalkResult::interrupt() : WalkResult::advance();
+    });
+    if (!used)
+      if (auto *entry = resource.getRawHandle().getResource())
+        entry->setBlob(AsmResourceBlob());
   }
 
   void writeReport(const std::vector<ReportRow> &rows,

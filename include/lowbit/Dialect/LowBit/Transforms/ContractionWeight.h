@@ -33,8 +33,26 @@ struct ContractionWeight {
 std::optional<ContractionWeight> matchContractionWeight(mlir::linalg::LinalgOp op,
                                                         std::string &whyNot);
 
-/// The weight as rows [batch][n][k] of float32 (row-major, K contiguous).
-/// Fails (empty) for element types other than f32, f16 and bf16.
+/// Reads the weight's rows [batch][n][k] as float32 straight from the
+/// constant's data (dense elements or resource blob, f32/f16/bf16, any
+/// layout its indexing map gives), a range of rows at a time, so a big
+/// weight never exists twice in memory.
+class WeightRows {
+public:
+  explicit WeightRows(const ContractionWeight &w);
+  bool valid() const { return data != nullptr; }
+  /// Rows [first, first + count) into `out` (count x k floats).
+  void read(size_t first, size_t count, float *out) const;
+
+private:
+  enum class Kind { F32, F16, BF16 } kind = Kind::F32;
+  float element(size_t index) const;
+  const uint8_t *data = nullptr;
+  bool splat = false;
+  int64_t batchStride = 0, rowStride = 0, colStride = 0, n = 0, k = 0;
+};
+
+/// All rows at once (for small weights and the budget solver).
 std::vector<float> readWeightRows(const ContractionWeight &w);
 
 } // namespace lowbit
