@@ -63,7 +63,7 @@ func.func private @lowbit_rmsnorm(%x: tensor<1x$Dxf32>, %w: tensor<$Dxf32>) -> t
       ins(%x, %w, %ss : tensor<1x$Dxf32>, tensor<$Dxf32>, tensor<1xf32>) outs(%e1 : tensor<1x$Dxf32>) {
   ^bb0(%a: f32, %g: f32, %s: f32, %o: f32):
     %n = arith.constant $DF : f32
-    %eps = arith.constant 1.0e-5 : f32
+    %eps = arith.constant $EPS : f32
     %one = arith.constant 1.0 : f32
     %mean = arith.divf %s, %n : f32
     %v = arith.addf %mean, %eps : f32
@@ -270,7 +270,8 @@ std::string addLlamaForward(ModuleOp module, const LlamaShape &s,
       {"HS", str(hs)},      {"HALF", str(hs / 2)},
       {"KVD", str(kvd)},    {"G", str(s.heads / s.kvHeads)},
       {"S", str(s.context)}, {"NL", str(s.layers)},
-      {"V", str(s.vocab)},  {"SQRTHS", floatLiteral(std::sqrt(float(hs)))}};
+      {"V", str(s.vocab)},  {"SQRTHS", floatLiteral(std::sqrt(float(hs)))},
+      {"EPS", floatLiteral(s.rmsEps)}};
   std::string text = fill(kHelpers, vars) + fill(kAttention, vars);
   // RoPE over the query width and, when it differs, the key width.
   for (int64_t n : {s.dim, kvd}) {
@@ -284,7 +285,7 @@ std::string addLlamaForward(ModuleOp module, const LlamaShape &s,
   std::string freq;
   for (int64_t i = 0; i < hs / 2; ++i)
     freq += (i ? ", " : "") +
-            floatLiteral(1.0f / std::pow(10000.0f, float(2 * i) / float(hs)));
+            floatLiteral(1.0f / std::pow(s.ropeTheta, float(2 * i) / float(hs)));
   vars["FREQ"] = freq;
   text += fill(R"mlir(
 func.func @forward(%token: index, %pos: index,

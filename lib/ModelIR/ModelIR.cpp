@@ -5,6 +5,7 @@
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/GgufMetadata.h"
 #include "lowbit/Model/Llama2C.h"
+#include "lowbit/Model/Safetensors.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,36 +22,14 @@ using namespace mlir;
 
 namespace lowbit::model {
 
-std::string describeModel(const Llama2CModel &model,
-                          const std::string &tokenizerPath,
-                          ModelDescription &d) {
-  d.sourceFormat = "llama2.c";
-  const Llama2CConfig &c = model.config();
-  d.hyperParameters = {{"embedding_length", c.dim},
-                       {"feed_forward_length", c.hiddenDim},
-                       {"block_count", c.numLayers},
-                       {"attention.head_count", c.numHeads},
-                       {"attention.head_count_kv", c.numKVHeads},
-                       {"vocab_size", c.vocabSize},
-                       {"context_length", c.seqLen}};
-  for (const Llama2CTensor &t : model.tensors()) {
-    WeightTensor w;
-    w.name = t.name;
-    w.isVector = !t.isMatrix();
-    w.rows = t.isMatrix() ? t.shape[0] : 1;
-    w.rowLength = t.isMatrix() ? t.shape[1] : t.shape[0];
-    w.data = reinterpret_cast<const uint8_t *>(t.data);
-    w.bytes = t.numElements() * 4;
-    d.weights.push_back(w);
-  }
-  d.llama = LlamaShape{c.dim,      c.hiddenDim, c.numLayers, c.numHeads,
-                       c.numKVHeads, c.vocabSize, c.seqLen};
-  // Metadata in the order of llama.cpp's convert-llama2c-to-ggml, with the
-  // checkpoint's real context length (the converter defaults to 128).
-  auto &m = d.metadata;
+namespace {
+/// Metadata in the order of llama.cpp's convert-llama2c-to-ggml, with the
+/// model's real context length (that converter defaults to 128).
+std::string llamaMetadata(const LlamaShape &c, const std::string &tokenizerPath,
+                          std::vector<std::pair<std::string, GgufValue>> &m) {
   if (!tokenizerPath.empty()) {
     Llama2CTokenizer tok;
-    std::string err = readLlama2CTokenizer(tokenizerPath, c.vocabSize, tok);
+    std::string err = readLlama2CTokenizer(tokenizerPath, c.vocab, tok);
     if (!err.empty())
       return err;
     std::vector<GgufValue> tokens, scores, types;
@@ -77,16 +56,96 @@ std::string describeModel(const Llama2CModel &model,
   auto u32 = [&](const char *k, int64_t v) {
     m.emplace_back(std::string("llama.") + k, GgufValue::ofU32(uint32_t(v)));
   };
-  u32("context_length", c.seqLen);
+  u32("context_length", c.context);
   u32("embedding_length", c.dim);
-  u32("feed_forward_length", c.hiddenDim);
-  u32("attention.head_count", c.numHeads);
-  u32("attention.head_count_kv", c.numKVHeads);
-  u32("block_count", c.numLayers);
-  u32("rope.dimension_count", c.dim / c.numHeads);
+  u32("feed_forward_length", c.hidden);
+  u32("attention.head_count", c.heads);
+  u32("attention.head_count_kv", c.kvHeads);
+  u32("block_count", c.layers);
+  u32("rope.dimension_count", c.dim / c.heads);
   m.emplace_back("llama.attention.layer_norm_rms_epsilon",
-                 GgufValue::ofF32(1e-5f));
+                 GgufValue::ofF32(c.rmsEps));
+  if (c.ropeTheta != 10000.0f)
+    m.emplace_back("llama.rope.freq_base", GgufValue::ofF32(c.ropeTheta));
   return "";
+}
+} // namespace
+
+std::string describeModel(const Llama2CModel &model,
+                          const std::string &tokenizerPath,
+                          ModelDescription &d) {
+  d.sourceFormat = "llama2.c";
+  const Llama2CConfig &c = model.config();
+  d.hyperParameters = {{"embedding_length", c.dim},
+                       {"feed_forward_length", c.hiddenDim},
+                       {"block_count", c.numLayers},
+                       {"attention.head_count", c.numHeads},
+                       {"attention.head_count_kv", c.numKVHeads},
+                       {"vocab_size", c.vocabSize},
+                       {"context_length", c.seqLen}};
+  for (const Llama2CTensor &t : model.tensors()) {
+    WeightTensor w;
+    w.name = t.name;
+    w.isVector = !t.isMatrix();
+    w.rows = t.isMatrix() ? t.shape[0] : 1;
+    w.rowLength = t.isMatrix() ? t.shape[1] : t.shape[0];
+    w.data = reinterpret_cast<const uint8_t *>(t.data);
+    w.bytes = t.numElements() * 4;
+    d.weights.push_back(w);
+  }
+  d.llama = LlamaShape{c.dim,      c.hiddenDim, c.numLayers, c.numHeads,
+                       c.numKVHeads, c.vocabSize, c.seqLen};
+  return llamaMetadata(*d.llama, tokenizerPath, d.metadata);
+}
+
+std::string describeModel(const SafetensorsFile &file,
+                          const HfLlamaConfig &c,
+                          const std::string &tokenizerPath,
+                          ModelDescription &d) {
+  d.sourceFormat = "safetensors";
+  int64_t hs = c.hiddenSize / c.heads;
+  d.llama = LlamaShape{c.hiddenSize, c.intermediateSize, c.layers, c.heads,
+                       c.kvHeads,    c.vocabSize,        c.maxPositions,
+                       float(c.rmsNormEps), float(c.ropeTheta)};
+  d.hyperParameters = {{"embedding_length", c.hiddenSize},
+                       {"feed_forward_length", c.intermediateSize},
+                       {"block_count", c.layers},
+                       {"attention.head_count", c.heads},
+                       {"attention.head_count_kv", c.kvHeads},
+                       {"vocab_size", c.vocabSize},
+                       {"context_length", c.maxPositions}};
+  for (const SafetensorsTensor &t : file.tensors()) {
+    if (t.name.find("rotary_emb.inv_freq") != std::string::npos)
+      continue; // a buffer some checkpoints carry, recomputed here
+    std::string name = ggufNameOfHf(t.name);
+    if (name.empty())
+      return "tensor '" + t.name + "' is not a Llama tensor lowbit knows";
+    WeightTensor w;
+    w.name = name;
+    w.kind = t.dtype == "F32"   ? WeightTensor::Kind::F32
+             : t.dtype == "F16" ? WeightTensor::Kind::F16
+                                : WeightTensor::Kind::BF16;
+    w.isVector = t.shape.size() == 1;
+    if (t.shape.size() > 2)
+      return "tensor '" + t.name + "' has more than 2 dimensions";
+    w.rows = w.isVector ? 1 : t.shape[0];
+    w.rowLength = w.isVector ? t.shape[0] : t.shape[1];
+    w.data = t.data;
+    w.bytes = t.bytes;
+    bool q = name.find("attn_q.weight") != std::string::npos,
+         k = name.find("attn_k.weight") != std::string::npos;
+    if (q || k) {
+      int64_t heads = q ? c.heads : c.kvHeads;
+      if (w.rows != heads * hs)
+        return "tensor '" + t.name + "' has " + std::to_string(w.rows) +
+               " rows, config.json implies " + std::to_string(heads * hs);
+      d.owned.push_back(permuteRotaryRows(t.data, w.rows,
+                                          int64_t(t.bytes) / w.rows, heads));
+      w.data = d.owned.back().data();
+    }
+    d.weights.push_back(w);
+  }
+  return llamaMetadata(*d.llama, tokenizerPath, d.metadata);
 }
 
 ModelDescription describeModel(const GgufFile &file, std::string &error) {
@@ -110,6 +169,10 @@ ModelDescription describeModel(const GgufFile &file, std::string &error) {
                  get("attention.head_count_kv"), 0, get("context_length")};
     if (!s.kvHeads)
       s.kvHeads = s.heads;
+    if (const GgufValue *v = file.find("llama.attention.layer_norm_rms_epsilon"))
+      s.rmsEps = float(v->asFloat().value_or(1e-5));
+    if (const GgufValue *v = file.find("llama.rope.freq_base"))
+      s.ropeTheta = float(v->asFloat().value_or(10000.0));
     if (const GgufTensor *e = file.findTensor("token_embd.weight"))
       s.vocab = e->dims.size() == 2 ? e->dims[1] : 0;
     if (s.dim && s.hidden && s.layers && s.heads && s.vocab && s.context)

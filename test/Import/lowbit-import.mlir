@@ -36,3 +36,19 @@
 // CUTBIN: lowbit-import: error: {{.*}}cut.bin: truncated llama2.c file: tensor token_embd.weight needs bytes [28, 131100) but the file has 5000
 // RUN: not lowbit-import %t.missing 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: lowbit-import: error: {{.*}}missing: cannot open: No such file or directory
+
+// A Hugging Face checkpoint (safetensors + config.json), written from the
+// llama2.c file by an independent script: GGUF names, q/k rows permuted.
+// RUN: rm -rf %t.hf && %python %S/Inputs/llama2c_to_hf.py %data/models/stories260K/stories260K.bin %t.hf
+// RUN: lowbit-import %t.hf/model.safetensors --tokenizer %data/models/stories260K/tok512.bin --emit-text | FileCheck %s --check-prefix=HF
+// HF: source_format = "safetensors"
+// HF-LABEL: func.func @blk_0_attn_q_weight
+// HF: lowbit.name = "blk.0.attn_q.weight"
+// RUN: not lowbit-import %t.hf/model.safetensors --config %t.missing.json 2>&1 | FileCheck %s --check-prefix=NOCONFIG
+// NOCONFIG: lowbit-import: error: {{.*}}missing.json: cannot open
+// RUN: head -c 20000 %t.hf/model.safetensors > %t.cut.safetensors
+// RUN: not lowbit-import %t.cut.safetensors --config %t.hf/config.json 2>&1 | FileCheck %s --check-prefix=CUTST
+// CUTST: lowbit-import: error: {{.*}}cut.safetensors: tensor {{.*}} data_offsets lie outside the {{[0-9]+}}-byte data section
+// RUN: head -c 2000 %t.hf/model.safetensors > %t.cut2.safetensors
+// RUN: not lowbit-import %t.cut2.safetensors --config %t.hf/config.json 2>&1 | FileCheck %s --check-prefix=CUTHEADER
+// CUTHEADER: lowbit-import: error: {{.*}}cut2.safetensors: safetensors header claims {{[0-9]+}} bytes but the file has 1992 after it

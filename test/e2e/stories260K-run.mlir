@@ -21,3 +21,8 @@
 // NOFWD: lowbit-run: error: {{.*}}ops.mlir has no @forward (import a Llama model with lowbit-import)
 // RUN: not lowbit-run perplexity %t.l2c.mlirbc %t.missing.txt 2>&1 | FileCheck %s --check-prefix=NOTEXT
 // NOTEXT: lowbit-run: error: cannot read {{.*}}missing.txt
+
+// The same weights as a Hugging Face checkpoint give the same perplexity.
+// RUN: rm -rf %t.hf && %python %S/../Import/Inputs/llama2c_to_hf.py %data/models/stories260K/stories260K.bin %t.hf
+// RUN: lowbit-import %t.hf/model.safetensors --tokenizer %data/models/stories260K/tok512.bin -o %t.hf.mlirbc
+// RUN: lowbit-run perplexity %t.hf.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt | FileCheck %s --check-prefix=PPL

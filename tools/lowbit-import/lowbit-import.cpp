@@ -8,6 +8,7 @@
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Llama2C.h"
 #include "lowbit/Model/ModelIR.h"
+#include "lowbit/Model/Safetensors.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/MLIRContext.h"
@@ -25,14 +26,18 @@ using namespace mlir;
 namespace cl = llvm::cl;
 
 static cl::opt<std::string> inputPath(cl::Positional,
-                                      cl::desc("<model file: .gguf or llama2.c .bin>"),
+                                      cl::desc("<model file: .gguf, .safetensors or llama2.c .bin>"),
                                       cl::Required);
 static cl::opt<std::string> outputPath("o", cl::desc("output file"),
                                        cl::value_desc("path"), cl::init("-"));
+static cl::opt<std::string> configPath(
+    "config",
+    cl::desc("Hugging Face config.json (default: beside the safetensors)"),
+    cl::value_desc("path"), cl::init(""));
 static cl::opt<std::string> tokenizerPath(
     "tokenizer",
-    cl::desc("llama2.c tokenizer (default: tokenizer.bin or tok<vocab>.bin "
-             "beside the checkpoint, if present)"),
+    cl::desc("llama2.c-format tokenizer (default for llama2.c checkpoints: "
+             "tokenizer.bin or tok<vocab>.bin beside them, if present)"),
     cl::value_desc("path"), cl::init(""));
 static cl::opt<int64_t> contextLength(
     "context",
@@ -76,9 +81,24 @@ int main(int argc, char **argv) {
   // Readers own the mappings the IR's blobs point into: keep them alive.
   lowbit::model::GgufFile gguf;
   lowbit::model::Llama2CModel llama2c;
+  lowbit::model::SafetensorsFile safetensors;
   lowbit::model::ModelDescription model;
   std::string err;
-  if (looksLikeGguf(inputPath)) {
+  if (llvm::StringRef(inputPath).ends_with(".safetensors")) {
+    std::string config = configPath;
+    if (config.empty()) {
+      llvm::SmallString<256> p(inputPath);
+      llvm::sys::path::remove_filename(p);
+      llvm::sys::path::append(p, "config.json");
+      config = std::string(p);
+    }
+    lowbit::model::HfLlamaConfig hf;
+    err = lowbit::model::readHfLlamaConfig(config, hf);
+    if (err.empty())
+      err = safetensors.open(inputPath);
+    if (err.empty())
+      err = lowbit::model::describeModel(safetensors, hf, tokenizerPath, model);
+  } else if (looksLikeGguf(inputPath)) {
     err = gguf.open(inputPath);
     if (err.empty())
       model = lowbit::model::describeModel(gguf, err);

@@ -42,6 +42,7 @@ struct WeightTensor {
 struct LlamaShape {
   int64_t dim = 0, hidden = 0, layers = 0, heads = 0, kvHeads = 0,
           vocab = 0, context = 0;
+  float rmsEps = 1e-5f, ropeTheta = 10000.0f;
 };
 
 struct ModelDescription {
@@ -54,12 +55,22 @@ struct ModelDescription {
   std::vector<std::pair<std::string, GgufValue>> metadata;
   /// Set for Llama-family models: buildModelIR then adds the forward pass.
   std::optional<LlamaShape> llama;
+  /// Data the description had to transform (permuted rows); weights point
+  /// into it, so it lives as long as the description.
+  std::vector<std::vector<uint8_t>> owned;
 };
 
 /// `tokenizerPath` may be empty (no tokenizer metadata then).
 std::string describeModel(const Llama2CModel &model,
                           const std::string &tokenizerPath,
                           ModelDescription &out);
+/// A Hugging Face Llama checkpoint: safetensors + config.json (+ optional
+/// llama2.c-format tokenizer).
+std::string describeModel(const class SafetensorsFile &file,
+                          const struct HfLlamaConfig &config,
+                          const std::string &tokenizerPath,
+                          ModelDescription &out);
+
 /// Fails (sets `error`) on tensors of types lowbit cannot compute with.
 ModelDescription describeModel(const GgufFile &file, std::string &error);
 
