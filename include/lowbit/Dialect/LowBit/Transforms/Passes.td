@@ -119,4 +119,49 @@ def LowBitAssignSchemesPass
   ];
 }
 
+def LowBitImportQuantPass : Pass<"lowbit-import-quant"> {
+  let summary = "Turns upstream !quant.uniform weights into lowbit ops";
+  let description = [{
+    Rewrites `quant.dcast(quant.scast(arith.constant))` of a 2-D weight
+    [N, K] whose type is `!quant.uniform` per tensor, per axis 0 (one scale
+    per row) or sub-channel with blocks along K, into `lowbit.dequantize` of
+    packed bytes in the equivalent parametric scheme: `bits` from the
+    storage type, `block` from the block size, f32 scales, symmetric when
+    every zero point is 0 on signed storage, else `offset = zero_point`.
+    Decoded values are unchanged. Types lowbit cannot express (blocks along
+    N, block sizes outside 16-256) are left alone with a warning.
+
+    ```mlir
+    %c = arith.constant dense<...> : tensor<8x64xi8>
+    %q = quant.scast %c : tensor<8x64xi8> to tensor<8x64x!quant.uniform<i8:f32:{0:1, 1:32}, {...}>>
+    %w = quant.dcast %q : tensor<8x64x!quant.uniform<...>> to tensor<8x64xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %p = arith.constant dense_resource<quant_weight> : tensor<8x72xi8>
+    %w = lowbit.dequantize %p scheme(#lowbit.scheme<bits = 8, scale = f32>) : tensor<8x72xi8> -> tensor<8x64xf32>
+    ```
+  }];
+  let dependentDialects = ["::lowbit::LowBitDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def LowBitExportQuantPass : Pass<"lowbit-export-quant"> {
+  let summary = "Expresses lowbit weights as upstream !quant.uniform types";
+  let description = [{
+    The inverse of lowbit-import-quant: `lowbit.dequantize` of constant
+    packed bytes in a scheme `!quant.uniform` can hold (uniform levels, no
+    codebook, no super-block, symmetric or integer zero point, rows that fill
+    whole blocks: e.g. q8_0, q4_0, q5_0, `b4:g32:zp:f32`) becomes
+    `quant.dcast(quant.scast(arith.constant))` with a sub-channel type whose
+    scales (converted exactly to f32) and zero points live in the type.
+    Decoded values are unchanged. Other schemes are left alone with a
+    warning saying why.
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // LOWBIT_TRANSFORMS_PASSES_TD
