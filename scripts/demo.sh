@@ -32,8 +32,12 @@ echo "== A 4.5 bits/weight budget, solved per tensor =="
 tail -n 1 "$work/b.txt"
 echo
 echo "== Perplexity on the first 46 TinyStories validation stories (reference float32: 3.3991) =="
-for m in f32 q4km bpw45; do
-  printf "%-6s " "$m"; "$bin/lowbit-run" perplexity "$work/$m.mlirbc" "$text"
+"$bin/lowbit-run" perplexity "$work/f32.mlirbc" "$text"
+echo
+echo "== KL divergence from the float32 model =="
+for m in q4km bpw45; do
+  printf "%-6s " "$m"
+  "$bin/lowbit-run" kld "$work/$m.mlirbc" "$text" --reference "$work/f32.mlirbc"
 done
 echo
 echo "== Greedy continuation by the Q4_K_M model =="

@@ -41,3 +41,8 @@
 // IMATRIX: blk.0.attn_q.weight       64x64     q3_k
 // RUN: not lowbit-opt %t.mlirbc --lowbit-quantize="imatrix=%data/models/stories260K-gguf/stories260K-f32.gguf" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADIMATRIX
 // BADIMATRIX: error: lowbit-select-block-scales: {{.*}}stories260K-f32.gguf: not an imatrix GGUF (general.type is not 'imatrix')
+
+// The tied embedding lookup reads the quantized classifier table.
+// IR-LABEL: func.func private @lowbit_embedding
+// IR: %[[T:.*]] = arith.constant {lowbit.lookup = "token_embd.weight"} dense_resource<lowbit.token_embd.weight> : tensor<512x54xi8>
+// IR: lowbit.dequantize %[[T]] scheme(#lowbit.scheme<format = q6_k>) : tensor<512x54xi8> -> tensor<512x64xf32>

@@ -4,6 +4,10 @@
 //       ../shared/models/README.md describes (stories split on
 //       <|endoftext|>, [BOS] + tokens, 512-token windows advancing by 256)
 //   lowbit-run generate <model.mlirbc> "<prompt>" [-n N]   greedy decoding
+//   lowbit-run kld <model.mlirbc> <text> --reference <ref.mlirbc>
+//       mean KL divergence of the model's next-token distribution from the
+//       reference's over the perplexity protocol's scored tokens, both
+//       perplexities and top-1 agreement (as llama-perplexity's KLD mode)
 //
 // This is the reference path (convert-lowbit-to-linalg + upstream
 // lowering, JIT): slow, obviously correct, what fast code is checked
@@ -17,19 +21,23 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <fstream>
 #include <sstream>
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> command(cl::Positional, cl::desc("<perplexity|generate>"),
+static cl::opt<std::string> command(cl::Positional, cl::desc("<perplexity|generate|kld>"),
                                     cl::Required);
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model IR>"),
                                       cl::Required);
 static cl::opt<std::string> argument(cl::Positional,
                                      cl::desc("<text file | prompt>"),
                                      cl::Required);
+static cl::opt<std::string> referencePath(
+    "reference", cl::desc("reference model IR for kld"), cl::init(""));
 static cl::opt<int> steps("n", cl::desc("tokens to generate"), cl::init(100));
 static cl::opt<int> window("window", cl::desc("perplexity window"),
                            cl::init(512));
@@ -57,19 +65,28 @@ static double nll(const std::vector<float> &logits, int32_t target) {
   return std::log(sum) + max - double(logits[size_t(target)]);
 }
 
-static int perplexity(lowbit::JitModel &m, const std::string &path) {
+/// Runs the perplexity protocol over `path`: for every scored token,
+/// calls `score(target, position, windowStart)` after feeding the token
+/// before it to `feed(token, pos)`. Returns the number of stories or -1.
+static long forEachScored(
+    const lowbit::JitModel &m, const std::string &path,
+    const std::function<void(int32_t, int64_t)> &feed,
+    const std::function<void(int32_t)> &score) {
   std::ifstream in(path);
-  if (!in)
-    return fail("cannot read " + path);
+  if (!in) {
+    fail("cannot read " + path);
+    return -1;
+  }
   std::stringstream ss;
   ss << in.rdbuf();
   std::string text = ss.str();
   const std::string sep = "<|endoftext|>";
-  double total = 0;
-  size_t scored = 0, stories = 0;
-  if (window > m.context() || stride <= 0 || stride > window)
-    return fail("window must be <= the context (" + std::to_string(m.context()) +
-                ") and stride in [1, window]");
+  if (window > m.context() || stride <= 0 || stride > window) {
+    fail("window must be <= the context (" + std::to_string(m.context()) +
+         ") and stride in [1, window]");
+    return -1;
+  }
+  long stories = 0;
   for (size_t start = 0; start <= text.size();) {
     size_t end = text.find(sep, start);
     std::string story =
@@ -84,21 +101,85 @@ static int perplexity(lowbit::JitModel &m, const std::string &path) {
     for (size_t w = 0; done < t.size(); w += size_t(stride.getValue())) {
       size_t n = std::min(t.size() - w, size_t(window.getValue()));
       for (size_t i = 0; i + 1 < n; ++i) {
-        const std::vector<float> &logits = m.forward(t[w + i], int64_t(i));
+        feed(t[w + i], int64_t(i));
         size_t target = w + i + 1;
-        if (target >= done) {
-          total += nll(logits, t[target]);
-          ++scored;
-        }
+        if (target >= done)
+          score(t[target]);
       }
       done = w + n;
     }
   }
+  return stories;
+}
+
+static int perplexity(lowbit::JitModel &m, const std::string &path) {
+  double total = 0;
+  size_t scored = 0;
+  const std::vector<float> *logits = nullptr;
+  long stories = forEachScored(
+      m, path, [&](int32_t tok, int64_t pos) { logits = &m.forward(tok, pos); },
+      [&](int32_t target) {
+        total += nll(*logits, target);
+        ++scored;
+      });
+  if (stories < 0)
+    return 1;
   double mean = scored ? total / double(scored) : 0;
   llvm::outs() << llvm::format(
-      "stories %zu, scored tokens %zu, mean NLL %.6f nats/token, "
+      "stories %ld, scored tokens %zu, mean NLL %.6f nats/token, "
       "perplexity %.4f\n",
       stories, scored, mean, std::exp(mean));
+  return 0;
+}
+
+/// log softmax in double.
+static std::vector<double> logSoftmax(const std::vector<float> &logits) {
+  double max = logits[0];
+  for (float l : logits)
+    max = std::max(max, double(l));
+  double sum = 0;
+  for (float l : logits)
+    sum += std::exp(double(l) - max);
+  double lse = std::log(sum) + max;
+  std::vector<double> out(logits.size());
+  for (size_t i = 0; i < logits.size(); ++i)
+    out[i] = double(logits[i]) - lse;
+  return out;
+}
+
+static int kld(lowbit::JitModel &m, lowbit::JitModel &ref,
+               const std::string &path) {
+  if (m.vocab() != ref.vocab())
+    return fail("the models' vocabularies differ");
+  double kl = 0, nllTest = 0, nllRef = 0;
+  size_t scored = 0, agree = 0;
+  std::vector<float> testLogits, refLogits;
+  long stories = forEachScored(
+      m, path,
+      [&](int32_t tok, int64_t pos) {
+        testLogits = m.forward(tok, pos);
+        refLogits = ref.forward(tok, pos);
+      },
+      [&](int32_t target) {
+        std::vector<double> p = logSoftmax(refLogits), q = logSoftmax(testLogits);
+        double d = 0;
+        for (size_t i = 0; i < p.size(); ++i)
+          d += std::exp(p[i]) * (p[i] - q[i]);
+        kl += d;
+        nllTest -= q[size_t(target)];
+        nllRef -= p[size_t(target)];
+        agree += std::max_element(p.begin(), p.end()) - p.begin() ==
+                 std::max_element(q.begin(), q.end()) - q.begin();
+        ++scored;
+      });
+  if (stories < 0)
+    return 1;
+  double n = double(std::max<size_t>(scored, 1));
+  llvm::outs() << llvm::format(
+      "scored tokens %zu, mean KLD %.6f, perplexity %.4f (reference %.4f, "
+      "delta %+.4f), top-1 agreement %.2f%%\n",
+      scored, kl / n, std::exp(nllTest / n), std::exp(nllRef / n),
+      std::exp(nllTest / n) - std::exp(nllRef / n), 100.0 * double(agree) / n);
   return 0;
 }
 
@@ -132,11 +213,19 @@ static int generate(lowbit::JitModel &m, const std::string &prompt) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "lowbit-run: run model IR\n");
-  if (command != "perplexity" && command != "generate")
-    return fail("unknown command '" + command + "' (perplexity, generate)");
+  if (command != "perplexity" && command != "generate" && command != "kld")
+    return fail("unknown command '" + command + "' (perplexity, generate, kld)");
   lowbit::JitModel model;
   if (std::string err = model.load(modelPath); !err.empty())
     return fail(err);
+  if (command == "kld") {
+    if (referencePath.empty())
+      return fail("kld needs --reference <model IR>");
+    lowbit::JitModel reference;
+    if (std::string err = reference.load(referencePath); !err.empty())
+      return fail(err);
+    return kld(model, reference, argument);
+  }
   return command == "perplexity" ? perplexity(model, argument)
                                  : generate(model, argument);
 }

@@ -309,12 +309,42 @@ struct SelectBlockScales
                    ->getResult(0);
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
+    redirectLookups(w->weightConstant.getValue(), packed, s);
     if (w->weightConstant->use_empty()) {
       Attribute data = w->weightConstant.getValue();
       w->weightConstant->erase();
       releaseIfUnused(data);
     }
     return success();
+  }
+
+  /// Row lookups into a weight that was just quantized (the tied embedding
+  /// table, marked `lowbit.lookup`) read the quantized table from now on,
+  /// as llama.cpp does, instead of keeping a float copy.
+  void redirectLookups(Attribute data, arith::ConstantOp packed,
+                       const quant::Scheme &s) {
+    SmallVector<arith::ConstantOp> lookups;
+    getOperation().walk([&](arith::ConstantOp c) {
+      if (c->hasAttr("lowbit.lookup") && c.getValue() == data)
+        lookups.push_back(c);
+    });
+    for (arith::ConstantOp c : lookups) {
+      auto type = cast<RankedTensorType>(c.getType());
+      if (!type.getElementType().isF32()) {
+        c.emitRemark("the embedding lookup keeps its ")
+            << type.getElementType() << " table (only f32 tables follow "
+            << "the quantized weight)";
+        continue;
+      }
+      OpBuilder b(c);
+      auto copy = arith::ConstantOp::create(b, c.getLoc(), packed.getType(),
+                                            packed.getValue());
+      copy->setAttr("lowbit.lookup", c->getAttr("lowbit.lookup"));
+      Value table = DequantizeOp::create(b, c.getLoc(), type, copy,
+                                         SchemeAttr::get(b.getContext(), s));
+      c->replaceAllUsesWith(ValueRange{table});
+      c->erase();
+    }
   }
 
   /// Frees the float data of a replaced weight once nothing refers to it
