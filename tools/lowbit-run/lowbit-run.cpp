@@ -54,15 +54,24 @@ static std::string strip(const std::string &s) {
   return b == std::string::npos ? "" : s.substr(b, e - b + 1);
 }
 
-/// -log softmax(logits)[target], in double.
-static double nll(const std::vector<float> &logits, int32_t target) {
+/// log softmax in double.
+static std::vector<double> logSoftmax(const std::vector<float> &logits) {
   double max = logits[0];
   for (float l : logits)
     max = std::max(max, double(l));
   double sum = 0;
   for (float l : logits)
     sum += std::exp(double(l) - max);
-  return std::log(sum) + max - double(logits[size_t(target)]);
+  double lse = std::log(sum) + max;
+  std::vector<double> out(logits.size());
+  for (size_t i = 0; i < logits.size(); ++i)
+    out[i] = double(logits[i]) - lse;
+  return out;
+}
+
+/// -log softmax(logits)[target].
+static double nll(const std::vector<float> &logits, int32_t target) {
+  return -logSoftmax(logits)[size_t(target)];
 }
 
 /// Runs the perplexity protocol over `path`: for every scored token,
@@ -130,21 +139,6 @@ static int perplexity(lowbit::JitModel &m, const std::string &path) {
       "perplexity %.4f\n",
       stories, scored, mean, std::exp(mean));
   return 0;
-}
-
-/// log softmax in double.
-static std::vector<double> logSoftmax(const std::vector<float> &logits) {
-  double max = logits[0];
-  for (float l : logits)
-    max = std::max(max, double(l));
-  double sum = 0;
-  for (float l : logits)
-    sum += std::exp(double(l) - max);
-  double lse = std::log(sum) + max;
-  std::vector<double> out(logits.size());
-  for (size_t i = 0; i < logits.size(); ++i)
-    out[i] = double(logits[i]) - lse;
-  return out;
 }
 
 static int kld(lowbit::JitModel &m, lowbit::JitModel &ref,
