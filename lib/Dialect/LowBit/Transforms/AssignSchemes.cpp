@@ -33,7 +33,7 @@ struct Decision {
   arith::ConstantOp constant;
   std::string name;
   int64_t rows = 0, rowLength = 0;
-  std::vector<float> values; ///< rows x rowLength, for the budget solver
+  std::optional<WeightRows> source; ///< for the budget solver
   std::optional<quant::Scheme> scheme;
   bool keep = false;
   std::string why;
@@ -115,7 +115,7 @@ struct AssignSchemes
       d.rows = w->batch * w->n;
       d.rowLength = w->k;
       if (budget)
-        d.values = readWeightRows(*w);
+        d.source.emplace(*w);
       decisions.push_back(std::move(d));
     });
 
@@ -210,7 +210,7 @@ struct AssignSchemes
                       quant::rowBytes(*d.scheme, unsigned(d.rowLength));
         continue;
       }
-      if (d.values.empty())
+      if (!d.source || !d.source->valid())
         return fail("cannot read weight '" + d.name + "'");
       BudgetItem item;
       item.name = d.name;
@@ -222,7 +222,7 @@ struct AssignSchemes
       for (const quant::Scheme &s : schemes) {
         BudgetOption o;
         o.bytes = uint64_t(d.rows) * quant::rowBytes(s, unsigned(d.rowLength));
-        std::string err = measureSquaredError(s, m, d.values, d.rows,
+        std::string err = measureSquaredError(s, m, *d.source, d.rows,
                                               d.rowLength, d.name, imp, o.error);
         if (!err.empty())
           return fail(err);

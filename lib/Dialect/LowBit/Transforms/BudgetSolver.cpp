@@ -1,6 +1,9 @@
 //===- BudgetSolver.cpp - Schemes per tensor under a size budget ----------===//
 
 #include "lowbit/Dialect/LowBit/Transforms/BudgetSolver.h"
+#include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+
+#include <algorithm>
 
 #include <limits>
 
@@ -86,28 +89,33 @@ std::string solveBudgetChoices(const std::vector<BudgetItem> &items,
 }
 
 std::string measureSquaredError(const quant::Scheme &scheme,
-                                quant::Method method,
-                                const std::vector<float> &values, int64_t rows,
-                                int64_t rowLength, const std::string &name,
+                                quant::Method method, const WeightRows &source,
+                                int64_t rows, int64_t rowLength,
+                                const std::string &name,
                                 const float *importance, double &error) {
-  std::vector<uint8_t> packed(size_t(rows) *
-                              quant::rowBytes(scheme, unsigned(rowLength)));
+  size_t k = size_t(rowLength), rowBytes = quant::rowBytes(scheme, unsigned(k));
+  size_t chunk = std::max<size_t>(1, (size_t(4) << 20) / k);
+  std::vector<float> values(std::min(chunk, size_t(rows)) * k),
+      decoded(values.size());
+  std::vector<uint8_t> packed(std::min(chunk, size_t(rows)) * rowBytes);
   quant::QuantOptions options;
   options.method = method;
   options.importance = importance;
-  std::string err = quant::quantizeMatrix(scheme, values.data(), size_t(rows),
-                                          unsigned(rowLength), packed.data(),
-                                          options, name);
-  if (!err.empty())
-    return err;
-  std::vector<float> decoded(values.size());
-  quant::dequantizeMatrix(scheme, packed.data(), size_t(rows),
-                          unsigned(rowLength), decoded.data());
   error = 0;
-  for (size_t i = 0; i < values.size(); ++i) {
-    double d = double(values[i]) - double(decoded[i]);
-    error += (importance ? double(importance[i % size_t(rowLength)]) : 1.0) *
-             d * d;
+  for (size_t first = 0; first < size_t(rows); first += chunk) {
+    size_t count = std::min(chunk, size_t(rows) - first);
+    source.read(first, count, values.data());
+    std::string err = quant::quantizeMatrix(scheme, values.data(), count,
+                                            unsigned(k), packed.data(),
+                                            options, name);
+    if (!err.empty())
+      return err;
+    quant::dequantizeMatrix(scheme, packed.data(), count, unsigned(k),
+                            decoded.data());
+    for (size_t i = 0; i < count * k; ++i) {
+      double d = double(values[i]) - double(decoded[i]);
+      error += (importance ? double(importance[i % k]) : 1.0) * d * d;
+    }
   }
   return "";
 }

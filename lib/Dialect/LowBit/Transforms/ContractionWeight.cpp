@@ -164,13 +164,4 @@ void WeightRows::read(size_t first, size_t count, float *out) const {
   }
 }
 
-std::vector<float> readWeightRows(const ContractionWeight &w) {
-  WeightRows rows(w);
-  if (!rows.valid())
-    return {};
-  std::vector<float> out(size_t(w.batch * w.n * w.k));
-  rows.read(0, size_t(w.batch * w.n), out.data());
-  return out;
-}
-
 } // namespace lowbit

@@ -26,13 +26,15 @@ struct BudgetItem {
 std::string solveBudgetChoices(const std::vector<BudgetItem> &items,
                                uint64_t budget, std::vector<size_t> &choice);
 
-/// Quantizes `values` (rows x rowLength) in `scheme` and sets `error` to
-/// the total squared error of the decoded result, each column weighted by
-/// `importance` when given (and quantized with it).
+class WeightRows;
+
+/// Quantizes the weight (rows x rowLength, read in row chunks) in `scheme`
+/// and sets `error` to the total squared error of the decoded result, each
+/// column weighted by `importance` when given (and quantized with it).
 std::string measureSquaredError(const quant::Scheme &scheme,
-                                quant::Method method,
-                                const std::vector<float> &values, int64_t rows,
-                                int64_t rowLength, const std::string &name,
+                                quant::Method method, const WeightRows &source,
+                                int64_t rows, int64_t rowLength,
+                                const std::string &name,
                                 const float *importance, double &error);
 
 } // namespace lowbit

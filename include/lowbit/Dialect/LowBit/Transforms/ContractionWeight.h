@@ -52,8 +52,6 @@ private:
   int64_t batchStride = 0, rowStride = 0, colStride = 0, n = 0, k = 0;
 };
 
-/// All rows at once (for small weights and the budget solver).
-std::vector<float> readWeightRows(const ContractionWeight &w);
 
 } // namespace lowbit
 
