@@ -184,8 +184,9 @@ struct AssignSchemes
 
   LogicalResult solveBudget(std::vector<Decision> &decisions, quant::Method m) {
     std::vector<std::string> names(candidates.begin(), candidates.end());
-    if (names.empty())
-      names = {"q2_k", "q3_k", "q4_k", "q5_k", "q6_k", "q8_0"};
+    if (names.empty()) // every GGUF format: the cheapest good one depends on
+      for (quant::Format f : quant::allGgufFormats()) // the row lengths
+        names.push_back(quant::formatName(f));
     std::vector<quant::Scheme> schemes;
     for (const std::string &n : names) {
       auto s = parse(n, "candidate");

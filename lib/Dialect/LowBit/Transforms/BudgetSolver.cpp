@@ -102,6 +102,7 @@ std::string measureSquaredError(const quant::Scheme &scheme,
   options.method = method;
   options.importance = importance;
   error = 0;
+  double energy = 0;
   for (size_t first = 0; first < size_t(rows); first += chunk) {
     size_t count = std::min(chunk, size_t(rows) - first);
     source.read(first, count, values.data());
@@ -113,10 +114,16 @@ std::string measureSquaredError(const quant::Scheme &scheme,
     quant::dequantizeMatrix(scheme, packed.data(), count, unsigned(k),
                             decoded.data());
     for (size_t i = 0; i < count * k; ++i) {
+      double w = importance ? double(importance[i % k]) : 1.0;
       double d = double(values[i]) - double(decoded[i]);
-      error += (importance ? double(importance[i % k]) : 1.0) * d * d;
+      error += w * d * d;
+      energy += w * double(values[i]) * double(values[i]);
     }
   }
+  // Relative error times the number of weights: scale-free across tensors
+  // (raw squared error starves tensors whose weights are small).
+  if (energy > 0)
+    error = error / energy * double(rows) * double(k);
   return "";
 }
 

@@ -108,7 +108,7 @@ def LowBitAssignSchemesPass
            "target total bytes of the quantized weights">,
     ListOption<"candidates", "candidates", "std::string",
                "schemes the budget solver chooses from "
-               "(default q2_k,q3_k,q4_k,q5_k,q6_k,q8_0)">,
+               "(default: the twelve GGUF formats)">,
     Option<"method", "method", "std::string", "\"search\"",
            "scale selection used to measure errors for the budget">,
     Option<"report", "report", "std::string", "\"\"",
