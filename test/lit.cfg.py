@@ -16,7 +16,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.lowbit_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["lowbit-opt", "lowbit-import", "lowbit-export", "lowbit-run", "mlir-runner"], tool_dirs)
+    ["lowbit-opt", "lowbit-import", "lowbit-export", "lowbit-run", "lowbit-compile", "mlir-runner", "llvm-objdump"], tool_dirs)
 config.substitutions.append(("%data", os.path.join(config.lowbit_src_root, "data")))
 config.substitutions.append(("%python", "python3"))
 config.substitutions.append(
@@ -32,3 +32,10 @@ config.substitutions.append(
      "--convert-scf-to-cf --convert-vector-to-llvm --convert-arith-to-llvm "
      "--convert-cf-to-llvm --finalize-memref-to-llvm --convert-func-to-llvm "
      "--convert-index-to-llvm --reconcile-unrealized-casts"))
+# Linking objects from lowbit-compile: its strided copies come from MLIR's
+# C runner utils, its math from libm.
+config.substitutions.append(("%cc", "clang-22"))
+config.substitutions.append(
+    ("%runtime_link",
+     "-L%s -lmlir_c_runner_utils -Wl,-rpath,%s -lm" %
+     (config.llvm_lib_dir, config.llvm_lib_dir)))

@@ -4,6 +4,7 @@
 
 #include "lowbit/InitAll.h"
 #include "lowbit/Model/GgufMetadata.h"
+#include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -24,18 +25,6 @@ using namespace mlir;
 namespace lowbit {
 
 namespace {
-// The reference lowering: dequantize + float linalg, then loops -> LLVM.
-const char *kPipeline =
-    "convert-lowbit-to-linalg,"
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-    "convert-linalg-to-loops,expand-strided-metadata,lower-affine,"
-    "convert-scf-to-cf,convert-math-to-llvm,"
-    "convert-vector-to-llvm,convert-arith-to-llvm,convert-cf-to-llvm,"
-    "finalize-memref-to-llvm,convert-func-to-llvm,convert-index-to-llvm,"
-    "reconcile-unrealized-casts";
-
 std::optional<model::Tokenizer> tokenizerFrom(ModuleOp module,
                                               std::string &error) {
   std::vector<std::pair<std::string, model::GgufValue>> meta;
@@ -92,8 +81,7 @@ std::string JitModel::load(const std::string &path) {
     return error;
 
   PassManager pm(&ctx_);
-  if (failed(parsePassPipeline(kPipeline, pm)))
-    return "internal error: bad lowering pipeline";
+  buildReferenceLoweringPipeline(pm);
   if (failed(pm.run(*module)))
     return "lowering " + path + " to LLVM failed";
 

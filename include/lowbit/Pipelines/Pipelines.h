@@ -48,6 +48,11 @@ struct QuantizePipelineOptions
 void buildQuantizePipeline(mlir::OpPassManager &pm,
                            const QuantizePipelineOptions &options);
 
+/// lowbit-reference-lowering: convert-lowbit-to-linalg, bufferization with
+/// ownership-based deallocation, loops, LLVM dialect. The slow, obviously
+/// correct path lowbit-run and lowbit-compile use until fast codegen exists.
+void buildReferenceLoweringPipeline(mlir::OpPassManager &pm);
+
 void registerAllPipelines();
 
 } // namespace lowbit
