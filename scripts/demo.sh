@@ -3,13 +3,14 @@
 #   import (llama2.c -> model IR with a Llama forward pass and tokenizer),
 #   quantize with llama.cpp's Q4_K_M recipe (per-tensor report; llama.cpp
 #   itself must substitute other types for these short rows),
-#   hit a bits/weight budget, score perplexity float vs quantized, generate,
-#   export GGUF, and compare every scheme on the whole model.
+#   hit a bits/weight budget, score perplexity and KLD, generate, compile
+#   to an object linked into a C program, export GGUF, and compare every
+#   scheme on the whole model.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${LOWBIT_BUILD_DIR:-$root/build}"
 "$root/scripts/setup.sh"
-"$root/scripts/build.sh" lowbit-opt lowbit-import lowbit-run lowbit-export
+"$root/scripts/build.sh" lowbit-opt lowbit-import lowbit-run lowbit-export lowbit-compile
 bin="$build/bin"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -42,6 +43,14 @@ done
 echo
 echo "== Greedy continuation by the Q4_K_M model =="
 "$bin/lowbit-run" generate "$work/q4km.mlirbc" "Once upon a time" -n 60 | head -n 2
+echo
+echo "== Compiled to an object, linked into examples/generate.c, run (greedy, token ids) =="
+"$bin/lowbit-compile" "$work/q4km.mlirbc" -o "$work/model.o" --emit-header "$work/lowbit_model.h"
+clang-22 -O2 -I"$work" "$root/examples/generate.c" "$work/model.o" \
+  -L/usr/lib/llvm-22/lib -lmlir_c_runner_utils -Wl,-rpath,/usr/lib/llvm-22/lib -lm \
+  -o "$work/generate"
+ls -l "$work/model.o" | awk '{print "object: " $5 " bytes"}'
+"$work/generate" 40 1 403 407 261 378
 echo
 echo "== GGUF export (q8_0, ffn_down kept in float: its rows of 172 fill no GGUF block) =="
 "$bin/lowbit-opt" "$work/f32.mlirbc" --lowbit-quantize="default=q8_0 rules=ffn_down=keep" \
