@@ -23,6 +23,15 @@ using namespace mlir;
 namespace lowbit::model {
 
 namespace {
+/// The `lowbit.model` summary of a Llama shape.
+std::vector<std::pair<std::string, int64_t>>
+hyperParametersOf(const LlamaShape &s) {
+  return {{"embedding_length", s.dim},     {"feed_forward_length", s.hidden},
+          {"block_count", s.layers},       {"attention.head_count", s.heads},
+          {"attention.head_count_kv", s.kvHeads}, {"vocab_size", s.vocab},
+          {"context_length", s.context}};
+}
+
 /// Metadata in the order of llama.cpp's convert-llama2c-to-ggml, with the
 /// model's real context length (that converter defaults to 128).
 std::string llamaMetadata(const LlamaShape &c, const std::string &tokenizerPath,
@@ -76,13 +85,6 @@ std::string describeModel(const Llama2CModel &model,
                           ModelDescription &d) {
   d.sourceFormat = "llama2.c";
   const Llama2CConfig &c = model.config();
-  d.hyperParameters = {{"embedding_length", c.dim},
-                       {"feed_forward_length", c.hiddenDim},
-                       {"block_count", c.numLayers},
-                       {"attention.head_count", c.numHeads},
-                       {"attention.head_count_kv", c.numKVHeads},
-                       {"vocab_size", c.vocabSize},
-                       {"context_length", c.seqLen}};
   for (const Llama2CTensor &t : model.tensors()) {
     WeightTensor w;
     w.name = t.name;
@@ -95,6 +97,7 @@ std::string describeModel(const Llama2CModel &model,
   }
   d.llama = LlamaShape{c.dim,      c.hiddenDim, c.numLayers, c.numHeads,
                        c.numKVHeads, c.vocabSize, c.seqLen};
+  d.hyperParameters = hyperParametersOf(*d.llama);
   return llamaMetadata(*d.llama, tokenizerPath, d.metadata);
 }
 
@@ -107,13 +110,7 @@ std::string describeModel(const SafetensorsFile &file,
   d.llama = LlamaShape{c.hiddenSize, c.intermediateSize, c.layers, c.heads,
                        c.kvHeads,    c.vocabSize,        c.maxPositions,
                        float(c.rmsNormEps), float(c.ropeTheta)};
-  d.hyperParameters = {{"embedding_length", c.hiddenSize},
-                       {"feed_forward_length", c.intermediateSize},
-                       {"block_count", c.layers},
-                       {"attention.head_count", c.heads},
-                       {"attention.head_count_kv", c.kvHeads},
-                       {"vocab_size", c.vocabSize},
-                       {"context_length", c.maxPositions}};
+  d.hyperParameters = hyperParametersOf(*d.llama);
   for (const SafetensorsTensor &t : file.tensors()) {
     if (t.name.find("rotary_emb.inv_freq") != std::string::npos)
       continue; // a buffer some checkpoints carry, recomputed here
