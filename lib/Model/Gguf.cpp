@@ -446,10 +446,13 @@ void putValue(Sink &s, const GgufValue &v) {
 }
 } // namespace
 
+namespace {
+/// Everything before the data section (header, metadata, tensor infos,
+/// padding).
 std::vector<uint8_t>
-serializeGguf(const std::vector<std::pair<std::string, GgufValue>> &metadata,
-              const std::vector<GgufWriterTensor> &tensors,
-              uint32_t alignment) {
+serializeHeader(const std::vector<std::pair<std::string, GgufValue>> &metadata,
+                const std::vector<GgufWriterTensor> &tensors,
+                uint32_t alignment) {
   Sink s;
   s.put<uint32_t>(0x46554747);
   s.put<uint32_t>(3);
@@ -476,26 +479,49 @@ serializeGguf(const std::vector<std::pair<std::string, GgufValue>> &metadata,
       s.put<uint64_t>(uint64_t(d));
     s.put<uint32_t>(t.type);
     s.put<uint64_t>(offset);
-    offset += (t.data.size() + alignment - 1) / alignment * alignment;
+    offset += (t.size() + alignment - 1) / alignment * alignment;
   }
   s.pad(alignment);
-  for (const GgufWriterTensor &t : tensors) {
-    s.bytes.insert(s.bytes.end(), t.data.begin(), t.data.end());
-    s.pad(alignment);
-  }
   return s.bytes;
+}
+
+size_t padding(size_t n, uint32_t alignment) {
+  return (alignment - n % alignment) % alignment;
+}
+} // namespace
+
+std::vector<uint8_t>
+serializeGguf(const std::vector<std::pair<std::string, GgufValue>> &metadata,
+              const std::vector<GgufWriterTensor> &tensors,
+              uint32_t alignment) {
+  std::vector<uint8_t> out = serializeHeader(metadata, tensors, alignment);
+  for (const GgufWriterTensor &t : tensors) {
+    out.insert(out.end(), t.bytes(), t.bytes() + t.size());
+    out.resize(out.size() + padding(t.size(), alignment), 0);
+  }
+  return out;
 }
 
 std::string writeGguf(
     const std::string &path,
     const std::vector<std::pair<std::string, GgufValue>> &metadata,
     const std::vector<GgufWriterTensor> &tensors, uint32_t alignment) {
-  std::vector<uint8_t> bytes = serializeGguf(metadata, tensors, alignment);
   std::ofstream out(path, std::ios::binary);
   if (!out)
     return path + ": cannot open for writing";
-  out.write(reinterpret_cast<const char *>(bytes.data()),
-            std::streamsize(bytes.size()));
+  std::vector<uint8_t> header = serializeHeader(metadata, tensors, alignment);
+  out.write(reinterpret_cast<const char *>(header.data()),
+            std::streamsize(header.size()));
+  static const char zeros[64] = {};
+  for (const GgufWriterTensor &t : tensors) {
+    out.write(reinterpret_cast<const char *>(t.bytes()),
+              std::streamsize(t.size()));
+    for (size_t pad = padding(t.size(), alignment); pad && out;) {
+      size_t n = std::min(pad, sizeof zeros);
+      out.write(zeros, std::streamsize(n));
+      pad -= n;
+    }
+  }
   return out ? "" : path + ": write failed";
 }
 

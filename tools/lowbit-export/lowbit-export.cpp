@@ -49,26 +49,32 @@ int fail(const std::string &msg) {
   return 1;
 }
 
-/// The bytes of a constant: resource blob or dense elements.
-std::optional<std::vector<uint8_t>> constantBytes(arith::ConstantOp c) {
+/// The bytes of a constant: a view of its resource blob or dense
+/// elements (no copy), or an expanded copy of a splat in `owned`.
+std::optional<ArrayRef<uint8_t>> constantBytes(arith::ConstantOp c,
+                                               std::vector<uint8_t> &owned) {
   Attribute value = c.getValue();
+  auto asBytes = [](ArrayRef<char> d) {
+    return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(d.data()),
+                             d.size());
+  };
   if (auto r = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = r.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    ArrayRef<char> d = blob->getData();
-    return std::vector<uint8_t>(d.begin(), d.end());
+    if (AsmResourceBlob *blob = r.getRawHandle().getBlob())
+      return asBytes(blob->getData());
+    return std::nullopt;
   }
   auto dense = dyn_cast<DenseElementsAttr>(value);
   if (!dense)
     return std::nullopt;
+  if (!dense.isSplat())
+    return asBytes(dense.getRawData());
   auto type = cast<RankedTensorType>(c.getType());
   size_t width = type.getElementTypeBitWidth() / 8;
   ArrayRef<char> raw = dense.getRawData();
-  std::vector<uint8_t> out(size_t(type.getNumElements()) * width);
-  for (size_t i = 0; i < out.size(); ++i) // a splat repeats its one value
-    out[i] = uint8_t(raw[dense.isSplat() ? i % width : i]);
-  return out;
+  owned.resize(size_t(type.getNumElements()) * width);
+  for (size_t i = 0; i < owned.size(); ++i) // a splat repeats its one value
+    owned[i] = uint8_t(raw[i % width]);
+  return ArrayRef<uint8_t>(owned);
 }
 
 /// Scheme and row length of packed weights, from the op that reads them.
@@ -146,13 +152,20 @@ int main(int argc, char **argv) {
     auto type = dyn_cast<RankedTensorType>(c.getType());
     if (!name || !type || !error.empty() || !names.insert(name.str()).second)
       return;
-    std::optional<std::vector<uint8_t>> bytes = constantBytes(c);
+    model::GgufWriterTensor t;
+    t.name = name.str();
+    std::optional<ArrayRef<uint8_t>> bytes = constantBytes(c, t.data);
     if (!bytes) {
       error = "tensor '" + name.str() + "' has no data in the IR";
       return;
     }
-    model::GgufWriterTensor t;
-    t.name = name.str();
+    // Views into the IR's blobs: the module outlives the write.
+    auto useView = [&] {
+      if (t.data.empty()) {
+        t.view = bytes->data();
+        t.viewBytes = bytes->size();
+      }
+    };
     Type e = type.getElementType();
     if (isa<FloatType>(e)) {
       t.type = uint32_t(e.isF32()   ? model::GgmlType::F32
@@ -160,7 +173,7 @@ int main(int argc, char **argv) {
                                     : model::GgmlType::BF16);
       for (int64_t d : llvm::reverse(type.getShape()))
         t.dims.push_back(d);
-      t.data = std::move(*bytes);
+      useView();
       tensors.push_back(std::move(t));
       return;
     }
@@ -175,7 +188,7 @@ int main(int argc, char **argv) {
     auto ggml = model::formatGgmlType(scheme.format);
     if (ggml && rowLength % scheme.groupSize() == 0) {
       t.type = uint32_t(*ggml);
-      t.data = std::move(*bytes);
+      useView();
       ++quantized;
       tensors.push_back(std::move(t));
       return;
@@ -193,6 +206,7 @@ int main(int argc, char **argv) {
     std::vector<float> values(size_t(rows * rowLength));
     quant::dequantizeMatrix(scheme, bytes->data(), size_t(rows),
                             unsigned(rowLength), values.data());
+    t.view = nullptr;
     bool half = unsupported == "f16";
     t.type = uint32_t(half ? model::GgmlType::F16 : model::GgmlType::F32);
     t.data = floatsAs(values, half);

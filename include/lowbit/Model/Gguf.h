@@ -103,9 +103,15 @@ struct GgufWriterTensor {
   std::vector<int64_t> dims; ///< ggml order
   uint32_t type = 0;
   std::vector<uint8_t> data;
+  /// Instead of `data`: bytes owned elsewhere that outlive the write (a
+  /// mapped file, a resource blob), so big tensors are never copied.
+  const uint8_t *view = nullptr;
+  size_t viewBytes = 0;
+  const uint8_t *bytes() const { return view ? view : data.data(); }
+  size_t size() const { return view ? viewBytes : data.size(); }
 };
 
-/// Writes a GGUF v3 file. Returns an empty string or an error.
+/// Writes a GGUF v3 file, streaming tensor data. Returns "" or an error.
 std::string writeGguf(
     const std::string &path,
     const std::vector<std::pair<std::string, GgufValue>> &metadata,
