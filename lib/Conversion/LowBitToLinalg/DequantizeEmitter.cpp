@@ -287,3 +287,73 @@ Value lowbit::emitDequantize(OpBuilder &b, Location loc, Value packed,
   insert(tail, fullCols, tailCols);
   return result;
 }
+
+Value lowbit::emitQuantizedContraction(OpBuilder &b, Location loc, Value input,
+                                       Value packed,
+                                       const quant::Scheme &scheme,
+                                       RankedTensorType resultType) {
+  auto inType = cast<RankedTensorType>(input.getType());
+  unsigned rank = inType.getRank(); // loops: rank - 1 leading, n, k
+  int64_t k = inType.getShape().back();
+  bool batchedWeights = cast<RankedTensorType>(packed.getType()).getRank() == 3;
+  quant::RowLayout row = quant::makeRowLayout(scheme, unsigned(k));
+  MLIRContext *ctx = b.getContext();
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value acc = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                      b.getF32Type());
+  acc = linalg::FillOp::create(b, loc, zero, acc)->getResult(0);
+
+  SmallVector<AffineExpr> inExprs, outExprs;
+  for (unsigned i = 0; i + 1 < rank; ++i) {
+    inExprs.push_back(getAffineDimExpr(i, ctx));
+    outExprs.push_back(getAffineDimExpr(i, ctx));
+  }
+  inExprs.push_back(getAffineDimExpr(rank, ctx));
+  outExprs.push_back(getAffineDimExpr(rank - 1, ctx));
+  SmallVector<AffineMap> maps{AffineMap::get(rank + 1, 0, inExprs, ctx),
+                              AffineMap::get(rank + 1, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+
+  // One contraction per region (whole blocks, then the tail), each decoding
+  // its weights element by element inside the loop body: no float weight
+  // tensor exists. The order of the k sum is that of the unfused form.
+  auto region = [&](const quant::BlockLayout &layout, int64_t byteBase,
+                    int64_t first, int64_t cols) {
+    Value x = input;
+    if (cols != k) {
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+          strides(rank, b.getIndexAttr(1));
+      for (int64_t d : inType.getShape().drop_back())
+        sizes.push_back(b.getIndexAttr(d));
+      sizes.push_back(b.getIndexAttr(cols));
+      offsets.back() = b.getIndexAttr(first);
+      x = tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
+    }
+    BlockDecoder decoder(b, loc, packed, layout, byteBase);
+    acc = linalg::GenericOp::create(
+              b, loc, resultType, ValueRange{x}, ValueRange{acc}, maps,
+              iterators,
+              [&](OpBuilder &nb, Location nloc, ValueRange args) {
+                SmallVector<Value> rows;
+                if (batchedWeights)
+                  rows.push_back(linalg::IndexOp::create(nb, nloc, 0));
+                rows.push_back(linalg::IndexOp::create(nb, nloc, rank - 1));
+                Value col = linalg::IndexOp::create(nb, nloc, rank);
+                Value w = decoder.decode(nb, rows, col);
+                Value prod = arith::MulFOp::create(nb, nloc, args[0], w);
+                linalg::YieldOp::create(
+                    nb, nloc,
+                    arith::AddFOp::create(nb, nloc, args[1], prod).getResult());
+              })
+              ->getResult(0);
+  };
+  int64_t fullCols = int64_t(row.fullBlocks) * row.full.elems;
+  if (fullCols)
+    region(row.full, 0, 0, fullCols);
+  if (k > fullCols)
+    region(row.tail, int64_t(row.fullBlocks) * row.full.bytes, fullCols,
+           k - fullCols);
+  return acc;
+}

@@ -1,19 +1,22 @@
 // RUN: lowbit-opt %s -split-input-file --convert-lowbit-to-linalg | FileCheck %s
 
-// A row of 40 in q8_0: one full block decoded by one generic, the padded
-// tail block by another, joined with insert_slice; then the contraction.
+// A row of 40 in q8_0: the matmul decodes its weights inside the
+// contraction (no float weight tensor): one contraction over the full
+// block's 32 columns, then one over the padded tail's 8, accumulating.
 // CHECK-LABEL: func @matmul_with_tail
 // CHECK-SAME: (%[[X:.*]]: tensor<2x40xf32>, %[[W:.*]]: tensor<3x68xi8>)
-// CHECK: %[[FULL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x32xf32>)
+// CHECK: %[[Z:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK: %[[XF:.*]] = tensor.extract_slice %[[X]][0, 0] [2, 32] [1, 1]
+// CHECK: %[[A:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[XF]] : tensor<2x32xf32>) outs(%[[Z]] : tensor<2x3xf32>)
 // CHECK:   tensor.extract %[[W]]
 // CHECK:   arith.bitcast %{{.*}} : i16 to f16
 // CHECK:   arith.extf %{{.*}} : f16 to f32
 // CHECK:   arith.mulf
-// CHECK: %[[TAIL:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<3x8xf32>)
-// CHECK: %[[A:.*]] = tensor.insert_slice %[[FULL]] into %{{.*}}[0, 0] [3, 32] [1, 1]
-// CHECK: %[[DEQ:.*]] = tensor.insert_slice %[[TAIL]] into %[[A]][0, 32] [3, 8] [1, 1]
-// CHECK: %[[Y:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[X]], %[[DEQ]] : tensor<2x40xf32>, tensor<3x40xf32>)
+// CHECK:   arith.addf
+// CHECK: %[[XT:.*]] = tensor.extract_slice %[[X]][0, 32] [2, 8] [1, 1]
+// CHECK: %[[Y:.*]] = linalg.generic {{.*}} ins(%[[XT]] : tensor<2x8xf32>) outs(%[[A]] : tensor<2x3xf32>)
 // CHECK: return %[[Y]]
+// CHECK-NOT: tensor<3x40xf32>
 // CHECK-NOT: lowbit.
 func.func @matmul_with_tail(%x: tensor<2x40xf32>, %w: tensor<3x68xi8>) -> tensor<2x3xf32> {
   %0 = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q8_0>) : tensor<2x40xf32>, tensor<3x68xi8> -> tensor<2x3xf32>

@@ -16,6 +16,13 @@ namespace lowbit {
 mlir::Value emitDequantize(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value packed, const quant::Scheme &scheme,
                            int64_t rowLength);
+/// result[..., n] = sum_k input[..., k] * W[(b,) n, k], decoding W from
+/// `packed` inside the contraction's body: float weights are never
+/// materialised.
+mlir::Value emitQuantizedContraction(mlir::OpBuilder &b, mlir::Location loc,
+                                     mlir::Value input, mlir::Value packed,
+                                     const quant::Scheme &scheme,
+                                     mlir::RankedTensorType resultType);
 } // namespace lowbit
 
 #endif
