@@ -38,3 +38,9 @@
 // KLDLB: scored tokens 14829, mean KLD 0.000{{2[0-9]|3[0-2]}}{{[0-9]*}}, perplexity
 // RUN: not lowbit-run kld %t.q8.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt 2>&1 | FileCheck %s --check-prefix=KLDNOREF
 // KLDNOREF: lowbit-run: error: kld needs --reference <model IR>
+
+// Speed of the reference path (figures only; never asserted).
+// RUN: lowbit-run bench %t.l2c.mlirbc 64 -n 32 | FileCheck %s --check-prefix=BENCH
+// BENCH: prefill 64 tokens: {{[0-9.]+}} tokens/s; decode 32 tokens: {{[0-9.]+}} tokens/s
+// RUN: not lowbit-run bench %t.l2c.mlirbc 600 2>&1 | FileCheck %s --check-prefix=BENCHCTX
+// BENCHCTX: lowbit-run: error: prompt and decode tokens must fit the context (512)

@@ -4,6 +4,8 @@
 //       ../shared/models/README.md describes (stories split on
 //       <|endoftext|>, [BOS] + tokens, 512-token windows advancing by 256)
 //   lowbit-run generate <model.mlirbc> "<prompt>" [-n N]   greedy decoding
+//   lowbit-run bench <model.mlirbc> <prompt tokens> [-n decode tokens]
+//       prefill and decode speed (tokens/s) of the JIT-compiled model
 //   lowbit-run kld <model.mlirbc> <text> --reference <ref.mlirbc>
 //       mean KL divergence of the model's next-token distribution from the
 //       reference's over the perplexity protocol's scored tokens, both
@@ -22,6 +24,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <functional>
 #include <fstream>
@@ -29,7 +32,7 @@
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> command(cl::Positional, cl::desc("<perplexity|generate|kld>"),
+static cl::opt<std::string> command(cl::Positional, cl::desc("<perplexity|generate|kld|bench>"),
                                     cl::Required);
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model IR>"),
                                       cl::Required);
@@ -177,6 +180,33 @@ static int kld(lowbit::JitModel &m, lowbit::JitModel &ref,
   return 0;
 }
 
+/// Prefill `promptTokens` tokens, then decode `steps` more; tokens/s each.
+static int bench(lowbit::JitModel &m, const std::string &promptTokens) {
+  long prompt = std::strtol(promptTokens.c_str(), nullptr, 10);
+  if (prompt <= 0 || prompt + steps > m.context())
+    return fail("prompt and decode tokens must fit the context (" +
+                std::to_string(m.context()) + ")");
+  auto now = [] { return std::chrono::steady_clock::now(); };
+  int32_t token = m.tokenizer().bos();
+  auto t0 = now();
+  for (long p = 0; p < prompt; ++p)
+    m.forward(token, p);
+  auto t1 = now();
+  for (long p = prompt; p < prompt + steps; ++p) {
+    const std::vector<float> &logits = m.forward(token, p);
+    token = int32_t(std::max_element(logits.begin(), logits.end()) -
+                    logits.begin());
+  }
+  auto t2 = now();
+  double prefill = std::chrono::duration<double>(t1 - t0).count();
+  double decode = std::chrono::duration<double>(t2 - t1).count();
+  llvm::outs() << llvm::format(
+      "prefill %ld tokens: %.1f tokens/s; decode %d tokens: %.1f tokens/s "
+      "(reference lowering, one token per call)\n",
+      prompt, double(prompt) / prefill, int(steps), double(steps) / decode);
+  return 0;
+}
+
 static int generate(lowbit::JitModel &m, const std::string &prompt) {
   std::vector<int32_t> t = m.tokenizer().encode(prompt);
   std::string ids;
@@ -207,8 +237,10 @@ static int generate(lowbit::JitModel &m, const std::string &prompt) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "lowbit-run: run model IR\n");
-  if (command != "perplexity" && command != "generate" && command != "kld")
-    return fail("unknown command '" + command + "' (perplexity, generate, kld)");
+  if (command != "perplexity" && command != "generate" && command != "kld" &&
+      command != "bench")
+    return fail("unknown command '" + command +
+                "' (perplexity, generate, kld, bench)");
   lowbit::JitModel model;
   if (std::string err = model.load(modelPath); !err.empty())
     return fail(err);
@@ -220,6 +252,8 @@ int main(int argc, char **argv) {
       return fail(err);
     return kld(model, reference, argument);
   }
+  if (command == "bench")
+    return bench(model, argument);
   return command == "perplexity" ? perplexity(model, argument)
                                  : generate(model, argument);
 }
