@@ -3,6 +3,7 @@
 #define LOWBIT_CONVERSION_PASSES_H
 
 #include "lowbit/Conversion/LowBitToLinalg/LowBitToLinalg.h"
+#include "lowbit/Conversion/LowBitToVector/LowBitToVector.h"
 
 namespace lowbit {
 #define GEN_PASS_REGISTRATION

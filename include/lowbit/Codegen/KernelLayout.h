@@ -1,0 +1,90 @@
+//===- KernelLayout.h - Weights repacked for the vector kernels -*- C++ -*-===//
+//
+// Every scheme is re-expressed, at compile time, as groups of G weights
+// (G = 32, 16 or 8, a divisor of the scheme's finest scale granularity):
+//
+//   w = d x (u - Z) + m        (float codebooks: w = d x table[u] + m)
+//
+// with u an unsigned code of 4 or 8 bits, d and m one float per group and
+// row (f16 when every value is exactly a half, else f32) and Z a constant.
+// The arithmetic is the decoder's, so weights decode bit-identically to
+// lowbit::quant. Records interleave R rows: for group b of row group g,
+//
+//   [codes R*G*bits/8][d: R scales][m: R scales, if any]
+//
+// and the R*G codes (row-major) are cut into chunks of one vector register
+// (W bytes); with 4-bit codes, chunks 2i and 2i+1 share W bytes as low and
+// high nibbles, so one and/shift decodes two registers.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_CODEGEN_KERNELLAYOUT_H
+#define LOWBIT_CODEGEN_KERNELLAYOUT_H
+
+#include "lowbit/Codegen/Targets.h"
+#include "lowbit/Quant/Scheme.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace lowbit::codegen {
+
+struct KernelLayout {
+  unsigned rows = 0, cols = 0; ///< N and K of the weight
+  unsigned group = 32;         ///< G
+  unsigned rowsPerGroup = 4;   ///< R
+  unsigned vectorBytes = 64;   ///< W
+  unsigned codeBits = 4;       ///< 4 or 8
+  int zeroPoint = 0;           ///< Z
+  bool scaleF16 = false;
+  bool hasMin = false;
+  bool minF16 = false;
+  std::vector<float> table; ///< float codebook levels; empty if affine
+
+  unsigned blocksPerRow() const { return (cols + group - 1) / group; }
+  unsigned paddedCols() const { return blocksPerRow() * group; }
+  unsigned rowGroups() const {
+    return (rows + rowsPerGroup - 1) / rowsPerGroup;
+  }
+  unsigned paddedRows() const { return rowGroups() * rowsPerGroup; }
+  unsigned codeBytes() const { return rowsPerGroup * group * codeBits / 8; }
+  unsigned scaleBytes() const { return rowsPerGroup * (scaleF16 ? 2 : 4); }
+  unsigned minBytes() const {
+    return hasMin ? rowsPerGroup * (minF16 ? 2 : 4) : 0;
+  }
+  unsigned recordBytes() const {
+    return codeBytes() + scaleBytes() + minBytes();
+  }
+  /// Vector registers of codes per record.
+  unsigned chunks() const { return rowsPerGroup * group / vectorBytes; }
+  size_t totalBytes() const {
+    return size_t(rowGroups()) * blocksPerRow() * recordBytes();
+  }
+  /// A short description for reports and kernel names.
+  std::string describe() const;
+};
+
+/// Repacks `rows` rows of `scheme`-packed bytes (lowbit::quant's row
+/// layout) for `target`. Returns an empty string on success, else why the
+/// scheme cannot be expressed (never silently approximated).
+std::string repackForKernel(const quant::Scheme &scheme, unsigned rows,
+                            unsigned cols, const uint8_t *packed,
+                            const TargetDesc &target, KernelLayout &layout,
+                            std::vector<uint8_t> &bytes);
+
+/// True when the integer-dot path applies (affine codes; float codebooks
+/// only run on the float path).
+inline bool supportsIntegerDot(const KernelLayout &l) {
+  return l.table.empty();
+}
+
+/// The activation quantization the integer path performs, per group of G
+/// values: amax/127 scale, round-half-even, exactly as the kernels do.
+/// `values` gets the dequantized activations (scale x int8), which is what
+/// the integer kernels effectively multiply by.
+void quantizeActivationsLikeKernel(const float *x, unsigned k, unsigned group,
+                                   float *values);
+
+} // namespace lowbit::codegen
+
+#endif // LOWBIT_CODEGEN_KERNELLAYOUT_H

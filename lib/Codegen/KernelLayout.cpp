@@ -1,0 +1,241 @@
+//===- KernelLayout.cpp - Repacking scheme bytes for the vector kernels ---===//
+
+#include "lowbit/Codegen/KernelLayout.h"
+#include "lowbit/Quant/BlockLayout.h"
+#include "lowbit/Quant/Half.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+
+namespace lowbit::codegen {
+
+using namespace lowbit::quant;
+
+std::string KernelLayout::describe() const {
+  std::string s = "u" + std::to_string(codeBits) + "g" +
+                  std::to_string(group) + "r" + std::to_string(rowsPerGroup) +
+                  (scaleF16 ? "h" : "f");
+  if (hasMin)
+    s += minF16 ? "mh" : "mf";
+  if (!table.empty())
+    s += "t";
+  else
+    s += "z" + std::to_string(zeroPoint);
+  return s;
+}
+
+namespace {
+
+/// One row decoded into kernel terms: code per element, d and m per group.
+struct RowTerms {
+  std::vector<uint32_t> codes;
+  std::vector<float> d, m;
+};
+
+/// How integers of a layout become codes u: level = u - zeroPoint for
+/// affine levels, u = codebook index otherwise.
+struct CodeMap {
+  int minStored = 0;     ///< smallest decoded integer v
+  bool floatTable = false;
+  int tableShift = 0;    ///< integer codebook: u = level + tableShift
+};
+
+bool isHalfExact(float v) {
+  return std::isfinite(v) && halfToFloat(floatToHalf(v)) == v;
+}
+
+/// Walks one block of `l` and appends its terms for elements [0, valid).
+void appendBlock(const BlockLayout &l, const CodeMap &map, const uint8_t *blk,
+                 unsigned valid, unsigned group, RowTerms &t) {
+  const float d = readScale(blk + l.dOffset, l.scaleType);
+  const bool hasSecond =
+      l.offset == Offset::FloatMin || l.offset == Offset::SubMin;
+  const float second =
+      hasSecond ? readScale(blk + l.secondOffset, l.scaleType) : 0.0f;
+  const int zp = l.offset == Offset::ZeroPoint
+                     ? l.code.decode(readField(blk, l.zeroPoint))
+                     : 0;
+  for (unsigned p = 0; p < valid; p += group) {
+    unsigned j = p / l.subBlock;
+    float dl = d;
+    if (l.hasSubScales)
+      dl = d * float(l.subScale.decode(readField(blk, l.subScales[j])));
+    float m = 0.0f;
+    if (l.offset == Offset::FloatMin)
+      m = second;
+    else if (l.offset == Offset::SubMin)
+      m = -(second * float(l.subMin.decode(readField(blk, l.subMins[j]))));
+    else if (l.offset == Offset::ZeroPoint)
+      // d x (v - zp) = d x (u + min - zp): fold the per-block zero point.
+      m = dl * float(map.minStored - zp);
+    t.d.push_back(dl);
+    t.m.push_back(m);
+    for (unsigned e = p; e < std::min(valid, p + group); ++e) {
+      int v = l.code.decode(readField(blk, l.codes[e]));
+      uint32_t u;
+      if (map.floatTable)
+        u = uint32_t(v);
+      else if (!l.codebook.empty())
+        u = uint32_t(int(l.codebook[v]) + map.tableShift);
+      else
+        u = uint32_t(v - map.minStored);
+      t.codes.push_back(u);
+    }
+  }
+}
+
+} // namespace
+
+std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
+                            const uint8_t *packed, const TargetDesc &target,
+                            KernelLayout &out, std::vector<uint8_t> &bytes) {
+  RowLayout row = makeRowLayout(scheme, cols);
+  unsigned sub = row.full.subBlock;
+  if (row.hasTail)
+    sub = std::gcd(sub, row.tail.subBlock);
+  unsigned group = sub % 32 == 0 ? 32 : sub % 16 == 0 ? 16 : sub % 8 == 0 ? 8 : 0;
+  if (group == 0)
+    return "scale groups of " + std::to_string(sub) +
+           " weights are not a multiple of 8";
+
+  KernelLayout l;
+  l.rows = rows;
+  l.cols = cols;
+  l.group = group;
+  l.vectorBytes = target.vectorBytes;
+  l.rowsPerGroup = std::max(target.rowsPerGroup, 2 * target.vectorBytes / group);
+
+  // Code range: the decoded integers of the layout, through the codebook.
+  const BlockLayout &bl = row.full;
+  CodeMap map;
+  int minV = 1 << 30, maxV = -(1 << 30);
+  for (uint32_t s = 0; s < (1u << bl.code.bits); ++s) {
+    minV = std::min(minV, bl.code.decode(s));
+    maxV = std::max(maxV, bl.code.decode(s));
+  }
+  map.minStored = minV;
+  int maxCode;
+  if (!bl.codebook.empty()) {
+    bool integral = true;
+    float lo = bl.codebook.front(), hi = bl.codebook.front();
+    for (float c : bl.codebook) {
+      integral = integral && c == std::nearbyint(c);
+      lo = std::min(lo, c);
+      hi = std::max(hi, c);
+    }
+    if (integral && hi - lo <= 255) {
+      map.tableShift = -int(lo);
+      l.zeroPoint = -int(lo);
+      maxCode = int(hi - lo);
+    } else {
+      map.floatTable = true;
+      l.table = bl.codebook;
+      maxCode = int(bl.codebook.size()) - 1;
+    }
+  } else {
+    l.zeroPoint = bl.offset == Offset::ZeroPoint ? 0 : -minV;
+    maxCode = maxV - minV;
+  }
+  if (maxCode > 255)
+    return "codes of " + std::to_string(bl.code.bits) +
+           " bits do not fit the 8-bit kernel codes";
+  l.codeBits = maxCode < 16 ? 4 : 8;
+  l.hasMin = bl.offset != Offset::None;
+
+  // Decode every row into kernel terms, padded to whole groups.
+  std::vector<RowTerms> terms(rows);
+  size_t rowBytes = row.rowBytes;
+  for (unsigned r = 0; r < rows; ++r) {
+    const uint8_t *p = packed + size_t(r) * rowBytes;
+    RowTerms &t = terms[r];
+    for (unsigned b = 0; b < row.fullBlocks; ++b)
+      appendBlock(row.full, map, p + size_t(b) * row.full.bytes,
+                  row.full.elems, group, t);
+    if (row.hasTail)
+      appendBlock(row.tail, map, p + size_t(row.fullBlocks) * row.full.bytes,
+                  row.tailValid, group, t);
+  }
+  // Halves where every value is exactly one: same results, fewer bytes.
+  l.scaleF16 = l.minF16 = true;
+  for (const RowTerms &t : terms) {
+    for (float v : t.d)
+      l.scaleF16 = l.scaleF16 && isHalfExact(v);
+    for (float v : t.m)
+      l.minF16 = l.minF16 && isHalfExact(v);
+  }
+
+  const unsigned R = l.rowsPerGroup, G = group, W = l.vectorBytes;
+  if ((R * G) % W != 0 || (l.codeBits == 4 && l.chunks() % 2 != 0))
+    return "internal: record of " + std::to_string(R * G) +
+           " codes does not split into " + std::to_string(W) + "-byte chunks";
+  const unsigned nb = l.blocksPerRow();
+  // Padding codes decode to level 0 (u = Z; for tables to index 0 with
+  // d = 0), so padding contributes exactly zero.
+  const uint32_t padCode = l.table.empty() ? uint32_t(l.zeroPoint) : 0;
+  bytes.assign(l.totalBytes(), 0);
+  std::vector<uint32_t> seq(R * G);
+  for (unsigned g = 0; g < l.rowGroups(); ++g) {
+    for (unsigned b = 0; b < nb; ++b) {
+      uint8_t *rec = bytes.data() + (size_t(g) * nb + b) * l.recordBytes();
+      for (unsigned r = 0; r < R; ++r) {
+        unsigned n = g * R + r;
+        float d = 0, m = 0;
+        for (unsigned e = 0; e < G; ++e) {
+          size_t k = size_t(b) * G + e;
+          seq[r * G + e] = n < rows && k < terms[n].codes.size()
+                               ? terms[n].codes[k]
+                               : padCode;
+        }
+        if (n < rows) {
+          d = terms[n].d[b];
+          m = terms[n].m[b];
+        }
+        uint8_t *ds = rec + l.codeBytes();
+        uint8_t *ms = ds + l.scaleBytes();
+        if (l.scaleF16) {
+          uint16_t h = floatToHalf(d);
+          std::memcpy(ds + 2 * r, &h, 2);
+        } else {
+          std::memcpy(ds + 4 * r, &d, 4);
+        }
+        if (l.hasMin) {
+          if (l.minF16) {
+            uint16_t h = floatToHalf(m);
+            std::memcpy(ms + 2 * r, &h, 2);
+          } else {
+            std::memcpy(ms + 4 * r, &m, 4);
+          }
+        }
+      }
+      if (l.codeBits == 8) {
+        for (unsigned i = 0; i < R * G; ++i)
+          rec[i] = uint8_t(seq[i]);
+      } else {
+        for (unsigned c = 0; c < l.chunks(); c += 2)
+          for (unsigned i = 0; i < W; ++i)
+            rec[c / 2 * W + i] = uint8_t(seq[c * W + i] |
+                                         (seq[(c + 1) * W + i] << 4));
+      }
+    }
+  }
+  out = std::move(l);
+  return "";
+}
+
+void quantizeActivationsLikeKernel(const float *x, unsigned k, unsigned group,
+                                   float *values) {
+  for (unsigned b = 0; b < k; b += group) {
+    unsigned end = std::min(k, b + group);
+    float amax = 0.0f;
+    for (unsigned i = b; i < end; ++i)
+      amax = std::max(amax, std::fabs(x[i]));
+    float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
+    float scale = amax / 127.0f;
+    for (unsigned i = b; i < end; ++i)
+      values[i] = scale * std::nearbyint(x[i] * inv);
+  }
+}
+
+} // namespace lowbit::codegen
