@@ -28,19 +28,39 @@ void lowbit::buildQuantizePipeline(OpPassManager &pm,
   pm.addPass(createLowBitSelectBlockScalesPass(select));
 }
 
+// Everything after the lowbit ops are gone. Kernel bodies are written after
+// buffer deallocation, which cannot analyse the LLVM intrinsics they use.
+static const char *const kUpstreamLowering =
+    "one-shot-bufferize{bufferize-function-boundaries "
+    "function-boundary-type-conversion=identity-layout-map},"
+    "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+    "lowbit-emit-kernels,"
+    "convert-linalg-to-loops,convert-scf-to-openmp,expand-strided-metadata,"
+    "lower-affine,convert-scf-to-cf,convert-openmp-to-llvm,"
+    "convert-math-to-llvm,convert-vector-to-llvm,convert-arith-to-llvm,"
+    "convert-cf-to-llvm,finalize-memref-to-llvm,convert-func-to-llvm,"
+    "convert-index-to-llvm,reconcile-unrealized-casts";
+
 void lowbit::buildReferenceLoweringPipeline(OpPassManager &pm) {
   // Kept as text: it is the exact pass list a user can rerun with
   // lowbit-opt --pass-pipeline.
-  (void)parsePassPipeline(
-      "convert-lowbit-to-linalg,"
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "convert-linalg-to-loops,expand-strided-metadata,lower-affine,"
-      "convert-scf-to-cf,convert-math-to-llvm,convert-vector-to-llvm,"
-      "convert-arith-to-llvm,convert-cf-to-llvm,finalize-memref-to-llvm,"
-      "convert-func-to-llvm,convert-index-to-llvm,reconcile-unrealized-casts",
-      pm);
+  (void)parsePassPipeline(std::string("convert-lowbit-to-linalg,") +
+                              kUpstreamLowering,
+                          pm);
+}
+
+void lowbit::buildLoweringPipeline(OpPassManager &pm,
+                                   const LoweringOptions &o) {
+  if (o.reference)
+    return buildReferenceLoweringPipeline(pm);
+  std::string vector = "convert-lowbit-to-vector{target=" + o.target +
+                       " float-path=" + (o.floatPath ? "1" : "0") +
+                       " parallel-threshold=" +
+                       std::to_string(o.parallelThreshold) +
+                       " report=" + (o.report ? "1" : "0") + "},";
+  (void)parsePassPipeline(vector + "convert-lowbit-to-linalg," +
+                              kUpstreamLowering,
+                          pm);
 }
 
 void lowbit::registerAllPipelines() {
@@ -49,6 +69,11 @@ void lowbit::registerAllPipelines() {
       "Lower model IR with lowbit ops to the LLVM dialect through "
       "convert-lowbit-to-linalg and upstream passes (reference path)",
       buildReferenceLoweringPipeline);
+  PassPipelineRegistration<LoweringOptions>(
+      "lowbit-lowering",
+      "Lower model IR to the LLVM dialect: vector kernels for quantized "
+      "matmuls on the given target, upstream passes for the rest",
+      buildLoweringPipeline);
   PassPipelineRegistration<QuantizePipelineOptions>(
       "lowbit-quantize",
       "Quantize model IR: assign schemes (recipe, rules, bits/weight "

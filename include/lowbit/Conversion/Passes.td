@@ -58,7 +58,7 @@ def ConvertLowBitToVectorPass : Pass<"convert-lowbit-to-vector", "::mlir::Module
     `float-path` forces decoding to f32 (also used for float codebooks such
     as NF4, which have no integer levels). The kernel is register-tiled over
     up to 4 tokens for prefill and spreads row groups over threads
-    (`scf.parallel`, lowered to OpenMP) for large weights; every row is
+    (`omp.parallel` + `omp.wsloop`, the OpenMP runtime) for large weights; every row is
     computed by one thread in a fixed order, so results do not depend on
     the thread count.
 
@@ -116,7 +116,8 @@ def LowBitEmitKernelsPass : Pass<"lowbit-emit-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+    "::mlir::omp::OpenMPDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

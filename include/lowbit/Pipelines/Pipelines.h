@@ -53,6 +53,34 @@ void buildQuantizePipeline(mlir::OpPassManager &pm,
 /// correct path lowbit-run and lowbit-compile use until fast codegen exists.
 void buildReferenceLoweringPipeline(mlir::OpPassManager &pm);
 
+/// lowbit-lowering: the production path. Constant-weight lowbit.matmul ops
+/// become vector kernels for `target` (convert-lowbit-to-vector), the rest
+/// of the graph goes through upstream bufferization, loops and LLVM, with
+/// kernel row groups on OpenMP threads.
+struct LoweringOptions : public mlir::PassPipelineOptions<LoweringOptions> {
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("target description (see convert-lowbit-to-vector)"),
+      llvm::cl::init("host")};
+  Option<bool> floatPath{*this, "float-path",
+                         llvm::cl::desc("force the f32 kernels"),
+                         llvm::cl::init(false)};
+  Option<int64_t> parallelThreshold{
+      *this, "parallel-threshold",
+      llvm::cl::desc("weights with at least this many elements use threads"),
+      llvm::cl::init(int64_t(1) << 20)};
+  Option<bool> report{*this, "report",
+                      llvm::cl::desc("remark on each kernel chosen"),
+                      llvm::cl::init(false)};
+  Option<bool> reference{
+      *this, "reference",
+      llvm::cl::desc("use the scalar reference lowering for lowbit ops"),
+      llvm::cl::init(false)};
+};
+
+void buildLoweringPipeline(mlir::OpPassManager &pm,
+                           const LoweringOptions &options);
+
 void registerAllPipelines();
 
 } // namespace lowbit

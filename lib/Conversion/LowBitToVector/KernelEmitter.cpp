@@ -21,6 +21,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -289,11 +290,23 @@ void Emitter::emitBody(Value x, Value w, Value y) {
   if (parallel) {
     // One row group per iteration: each output row is computed by exactly
     // one thread in a fixed order, so results do not depend on threads.
-    auto par = scf::ParallelOp::create(b, ValueRange{idx(0)},
-                                       ValueRange{groups}, ValueRange{idx(1)});
+    // Emitted as omp ops directly: convert-scf-to-openmp wraps the body in
+    // a memref.alloca_scope that later scf-to-cf lowering cannot enter.
+    Value zero = idx(0), one = idx(1);
+    auto par = omp::ParallelOp::create(b);
     OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPoint(par.getBody()->getTerminator());
-    emitRowGroup(w, y, par.getInductionVars()[0]);
+    b.setInsertionPointToStart(&par.getRegion().emplaceBlock());
+    auto ws = omp::WsloopOp::create(b);
+    omp::TerminatorOp::create(b);
+    b.setInsertionPointToStart(&ws.getRegion().emplaceBlock());
+    auto nest = omp::LoopNestOp::create(
+        b, /*collapse_num_loops=*/1, ValueRange{zero}, ValueRange{groups},
+        ValueRange{one}, /*loop_inclusive=*/false, nullptr);
+    Block &body = nest.getRegion().emplaceBlock();
+    Value g = body.addArgument(b.getIndexType(), b.getLoc());
+    b.setInsertionPointToStart(&body);
+    emitRowGroup(w, y, g);
+    omp::YieldOp::create(b);
   } else {
     forLoop(b, idx(0), groups, idx(1), {}, [&](Value g, ValueRange) {
       emitRowGroup(w, y, g);

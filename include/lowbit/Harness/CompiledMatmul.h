@@ -1,0 +1,50 @@
+//===- CompiledMatmul.h - One quantized matmul, lowered and JIT-compiled -*- C++ -*-===//
+//
+// Builds `func @matmul(x: tensor<TxKxf32>) -> tensor<TxNxf32>` around one
+// lowbit.matmul on constant packed weights, lowers it with exactly the
+// pipeline lowbit-compile uses (lowbit-lowering) and JIT-compiles it at -O3
+// for the host. Kernel tests and bench/ measure this, so they see the same
+// kernels as compiled models.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_HARNESS_COMPILEDMATMUL_H
+#define LOWBIT_HARNESS_COMPILEDMATMUL_H
+
+#include "lowbit/Quant/Scheme.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lowbit {
+
+struct MatmulBuildOptions {
+  std::string target = "host";
+  bool floatPath = false;
+  bool reference = false;
+  int64_t parallelThreshold = int64_t(1) << 20;
+};
+
+class CompiledMatmul {
+public:
+  CompiledMatmul();
+  ~CompiledMatmul();
+  /// Empty string on success, else what failed.
+  std::string build(const quant::Scheme &scheme, unsigned rows, unsigned cols,
+                    unsigned tokens, const std::vector<uint8_t> &packed,
+                    const MatmulBuildOptions &options);
+  /// y[T x N] = x[T x K] W^T.
+  void run(const float *x, float *y);
+  /// What the lowering chose (the pass's report remark).
+  const std::string &kernelReport() const { return report_; }
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string report_;
+};
+
+} // namespace lowbit
+
+#endif

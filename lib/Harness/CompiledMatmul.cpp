@@ -1,0 +1,148 @@
+//===- CompiledMatmul.cpp - JIT-compiled single quantized matmul ----------===//
+
+#include "lowbit/Harness/CompiledMatmul.h"
+#include "lowbit/Conversion/Passes.h"
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
+#include "lowbit/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/ExecutionEngine/CRunnerUtils.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
+
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
+#include <cstring>
+
+using namespace mlir;
+
+namespace lowbit {
+
+struct CompiledMatmul::Impl {
+  MLIRContext ctx;
+  std::unique_ptr<ExecutionEngine> engine;
+  void (*fn)(StridedMemRefType<float, 2> *, StridedMemRefType<float, 2> *) =
+      nullptr;
+  unsigned rows = 0, cols = 0, tokens = 0;
+};
+
+CompiledMatmul::CompiledMatmul() : impl_(std::make_unique<Impl>()) {}
+CompiledMatmul::~CompiledMatmul() = default;
+
+std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
+                                  unsigned cols, unsigned tokens,
+                                  const std::vector<uint8_t> &packed,
+                                  const MatmulBuildOptions &options) {
+  static bool registered = [] {
+    lowbit::registerLowBitConversionPasses();
+    lowbit::registerAllPipelines();
+    mlir::registerAllPasses();
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)registered;
+  Impl &m = *impl_;
+  m.rows = rows;
+  m.cols = cols;
+  m.tokens = tokens;
+  DialectRegistry registry;
+  registry.insert<LowBitDialect>();
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
+  m.ctx.appendDialectRegistry(registry);
+  m.ctx.loadAllAvailableDialects();
+
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(&m.ctx, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Remark)
+      report_ = d.str();
+    else
+      diagnostics += d.str() + "\n";
+    return success();
+  });
+
+  OpBuilder b(&m.ctx);
+  Location loc = b.getUnknownLoc();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  b.setInsertionPointToEnd(module->getBody());
+  auto f32 = b.getF32Type();
+  auto xType = RankedTensorType::get({tokens, cols}, f32);
+  auto yType = RankedTensorType::get({tokens, rows}, f32);
+  auto fn = func::FuncOp::create(b, loc, "matmul",
+                                 b.getFunctionType({xType}, {yType}));
+  fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+  b.setInsertionPointToStart(fn.addEntryBlock());
+  int64_t rowBytes = int64_t(packed.size() / rows);
+  auto wType = RankedTensorType::get({int64_t(rows), rowBytes}, b.getI8Type());
+  auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<char>(
+      reinterpret_cast<const char *>(packed.data()), packed.size()));
+  Value w = arith::ConstantOp::create(
+      b, loc, wType,
+      DenseResourceElementsAttr::get(wType, "weight", std::move(blob)));
+  Value y = MatmulOp::create(b, loc, yType, fn.getArgument(0), w,
+                             SchemeAttr::get(&m.ctx, scheme));
+  func::ReturnOp::create(b, loc, y);
+
+  PassManager pm(&m.ctx);
+  std::string pipeline =
+      "lowbit-lowering{target=" + options.target +
+      " float-path=" + (options.floatPath ? "1" : "0") +
+      " reference=" + (options.reference ? "1" : "0") +
+      " parallel-threshold=" + std::to_string(options.parallelThreshold) +
+      " report=1}";
+  if (failed(parsePassPipeline(pipeline, pm)))
+    return "bad pipeline " + pipeline;
+  if (failed(pm.run(*module)))
+    return "lowering failed: " + diagnostics;
+
+  ExecutionEngineOptions engineOptions;
+  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
+  engineOptions.transformer = optimize;
+  llvm::StringRef libs[] = {LOWBIT_MLIR_C_RUNNER_UTILS, LOWBIT_OMP_LIB};
+  engineOptions.sharedLibPaths = libs;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
+  if (!engine)
+    return "JIT compilation failed: " + llvm::toString(engine.takeError());
+  m.engine = std::move(*engine);
+  auto sym = m.engine->lookup("_mlir_ciface_matmul");
+  if (!sym)
+    return "JIT: " + llvm::toString(sym.takeError());
+  m.fn = reinterpret_cast<decltype(m.fn)>(*sym);
+  return "";
+}
+
+void CompiledMatmul::run(const float *x, float *y) {
+  Impl &m = *impl_;
+  StridedMemRefType<float, 2> in;
+  in.basePtr = in.data = const_cast<float *>(x);
+  in.offset = 0;
+  in.sizes[0] = m.tokens;
+  in.sizes[1] = m.cols;
+  in.strides[0] = m.cols;
+  in.strides[1] = 1;
+  StridedMemRefType<float, 2> out{};
+  m.fn(&out, &in);
+  for (unsigned t = 0; t < m.tokens; ++t)
+    std::memcpy(y + size_t(t) * m.rows,
+                out.data + out.offset + size_t(t) * out.strides[0],
+                m.rows * sizeof(float));
+  std::free(out.basePtr); // the caller owns returned buffers
+}
+
+} // namespace lowbit
