@@ -16,7 +16,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 
 tool_dirs = [config.lowbit_tools_dir, config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["lowbit-opt", "lowbit-import", "lowbit-export", "lowbit-run", "lowbit-compile", "mlir-runner", "llvm-objdump"], tool_dirs)
+    ["lowbit-opt", "lowbit-import", "lowbit-export", "lowbit-run", "lowbit-compile", "lowbit-kernel-check", "mlir-runner", "llvm-objdump"], tool_dirs)
 config.substitutions.append(("%data", os.path.join(config.lowbit_src_root, "data")))
 config.substitutions.append(("%python", "python3"))
 config.substitutions.append(
@@ -39,3 +39,21 @@ config.substitutions.append(
     ("%runtime_link",
      "-L%s -lmlir_c_runner_utils -Wl,-rpath,%s -lm" %
      (config.llvm_lib_dir, config.llvm_lib_dir)))
+
+# Host CPU features, for tests that execute target-specific kernels; and the
+# optional AArch64 cross toolchain + qemu-user for running AArch64 objects.
+import shutil
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = next((l.split(":", 1)[1].split() for l in f
+                      if l.startswith("flags")), [])
+except OSError:
+    flags = []
+for flag in ["avx512_vnni", "avx_vnni", "avx512bw", "avx2"]:
+    if flag in flags:
+        config.available_features.add(flag)
+if shutil.which("qemu-aarch64") and shutil.which("aarch64-linux-gnu-gcc"):
+    config.available_features.add("qemu-aarch64")
+else:
+    lit_config.note("AArch64 execution tests skipped: install qemu-user and "
+                    "gcc-aarch64-linux-gnu to run them")

@@ -15,6 +15,7 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -54,11 +55,12 @@ std::optional<model::Tokenizer> tokenizerFrom(ModuleOp module,
 }
 } // namespace
 
-std::string JitModel::load(const std::string &path) {
+std::string JitModel::load(const std::string &path, const Options &options) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
+  registerOpenMPDialectTranslation(registry);
   ctx_.appendDialectRegistry(registry);
   registerAllPasses();
 
@@ -81,18 +83,23 @@ std::string JitModel::load(const std::string &path) {
     return error;
 
   PassManager pm(&ctx_);
-  buildReferenceLoweringPipeline(pm);
+  LoweringOptions lowering;
+  lowering.reference = options.referenceKernels;
+  lowering.floatPath = options.floatPath;
+  buildLoweringPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return "lowering " + path + " to LLVM failed";
 
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
-  ExecutionEngineOptions options;
-  options.transformer = makeOptimizingTransformer(2, 0, nullptr);
-  // memrefCopy and friends, for copies between strided buffers.
-  llvm::StringRef runtime[] = {LOWBIT_MLIR_C_RUNNER_UTILS};
-  options.sharedLibPaths = runtime;
-  auto engine = ExecutionEngine::create(*module, options);
+  ExecutionEngineOptions engineOptions;
+  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
+  engineOptions.transformer = optimize;
+  // memrefCopy and friends, for copies between strided buffers; OpenMP
+  // for the kernels' threads.
+  llvm::StringRef runtime[] = {LOWBIT_MLIR_C_RUNNER_UTILS, LOWBIT_OMP_LIB};
+  engineOptions.sharedLibPaths = runtime;
+  auto engine = ExecutionEngine::create(*module, engineOptions);
   if (!engine)
     return "JIT compilation failed: " + llvm::toString(engine.takeError());
   engine_ = std::move(*engine);

@@ -20,7 +20,11 @@ namespace lowbit {
 class JitModel {
 public:
   /// Returns an empty string or an error.
-  std::string load(const std::string &path);
+  struct Options {
+    bool referenceKernels = false; ///< scalar convert-lowbit-to-linalg path
+    bool floatPath = false;        ///< f32 kernels instead of int8 dots
+  };
+  std::string load(const std::string &path, const Options &options);
   /// Logits for `token` at position `pos`; updates the KV cache.
   const std::vector<float> &forward(int32_t token, int64_t pos);
   int64_t vocab() const { return vocab_; }

@@ -46,6 +46,11 @@ static cl::opt<int> window("window", cl::desc("perplexity window"),
                            cl::init(512));
 static cl::opt<int> stride("stride", cl::desc("perplexity window stride"),
                            cl::init(256));
+static cl::opt<bool> referenceKernels(
+    "reference-kernels",
+    cl::desc("scalar reference lowering instead of vector kernels"));
+static cl::opt<bool> floatPath(
+    "float-path", cl::desc("f32 kernels even where int8 dot products exist"));
 
 static int fail(const std::string &msg) {
   llvm::errs() << "lowbit-run: error: " << msg << "\n";
@@ -241,14 +246,18 @@ int main(int argc, char **argv) {
       command != "bench")
     return fail("unknown command '" + command +
                 "' (perplexity, generate, kld, bench)");
+  lowbit::JitModel::Options options;
+  options.referenceKernels = referenceKernels;
+  options.floatPath = floatPath;
   lowbit::JitModel model;
-  if (std::string err = model.load(modelPath); !err.empty())
+  if (std::string err = model.load(modelPath, options); !err.empty())
     return fail(err);
   if (command == "kld") {
     if (referencePath.empty())
       return fail("kld needs --reference <model IR>");
     lowbit::JitModel reference;
-    if (std::string err = reference.load(referencePath); !err.empty())
+    if (std::string err = reference.load(referencePath, options);
+        !err.empty())
       return fail(err);
     return kld(model, reference, argument);
   }

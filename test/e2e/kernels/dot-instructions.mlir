@@ -1,0 +1,20 @@
+// The int8 dot products are really emitted: vpdpbusd on AVX-512 VNNI and
+// AVX-VNNI, sdot on Armv8.2 dotprod, usdot with i8mm; the float path and
+// targets without them use none. (Compile only: runs on any host.)
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0 rules=ffn_down=q8_0" -mtriple=x86_64-linux-gnu -mcpu=x86-64 -mattr=+avx512f,+avx512bw,+avx512vl,+avx512dq,+avx512vnni -o %t.vnni.o
+// RUN: llvm-objdump -d %t.vnni.o | FileCheck %s --check-prefix=VNNI
+// VNNI: vpdpbusd {{.*}}%zmm
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=x86_64-linux-gnu -mcpu=x86-64-v3 -mattr=+avxvnni -o %t.avxvnni.o
+// RUN: llvm-objdump -d %t.avxvnni.o | FileCheck %s --check-prefix=AVXVNNI
+// AVXVNNI: {vex} vpdpbusd {{.*}}%ymm
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=aarch64-linux-gnu -mattr=+dotprod -o %t.sdot.o
+// RUN: llvm-objdump -d %t.sdot.o | FileCheck %s --check-prefix=SDOT
+// SDOT: sdot v{{[0-9]+}}.4s
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=aarch64-linux-gnu -mattr=+dotprod,+i8mm -o %t.usdot.o
+// RUN: llvm-objdump -d %t.usdot.o | FileCheck %s --check-prefix=USDOT
+// USDOT: usdot v{{[0-9]+}}.4s
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=x86_64-linux-gnu -mcpu=x86-64-v3 -o %t.avx2.o
+// RUN: llvm-objdump -d %t.avx2.o | FileCheck %s --check-prefix=NONE
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=x86_64-linux-gnu -mcpu=x86-64 -mattr=+avx512f,+avx512bw,+avx512vl,+avx512dq,+avx512vnni --float-path -o %t.float.o
+// RUN: llvm-objdump -d %t.float.o | FileCheck %s --check-prefix=NONE
+// NONE-NOT: vpdpbusd

@@ -1,0 +1,13 @@
+// Row groups run on OpenMP threads; every row is computed by one thread in
+// a fixed order, so the output bits do not depend on the thread count (or
+// on threads being used at all).
+// RUN: env OMP_NUM_THREADS=1 lowbit-kernel-check --scheme=q4_k --rows=300 --cols=512 --tokens=7 --parallel-threshold=1 --hash | FileCheck %s --check-prefix=HASH --dump-input=fail > %t.one
+// RUN: env OMP_NUM_THREADS=1 lowbit-kernel-check --scheme=q4_k --rows=300 --cols=512 --tokens=7 --parallel-threshold=1 --hash | grep hash > %t.1
+// RUN: env OMP_NUM_THREADS=2 lowbit-kernel-check --scheme=q4_k --rows=300 --cols=512 --tokens=7 --parallel-threshold=1 --hash | grep hash > %t.2
+// RUN: env OMP_NUM_THREADS=3 lowbit-kernel-check --scheme=q4_k --rows=300 --cols=512 --tokens=7 --parallel-threshold=1 --hash | grep hash > %t.3
+// RUN: lowbit-kernel-check --scheme=q4_k --rows=300 --cols=512 --tokens=7 --parallel-threshold=0 --hash | grep hash > %t.serial
+// RUN: cmp %t.1 %t.2
+// RUN: cmp %t.1 %t.3
+// RUN: cmp %t.1 %t.serial
+// HASH: OK
+// HASH: hash 0x
