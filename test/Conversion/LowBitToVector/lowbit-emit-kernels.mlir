@@ -1,0 +1,49 @@
+// RUN: lowbit-opt %s --split-input-file --lowbit-emit-kernels --verify-diagnostics | FileCheck %s
+
+// A decode kernel for AVX-512 VNNI on a weight large enough for threads:
+// activations quantized per group, row groups on OpenMP, vpdpbusd.
+// CHECK-LABEL: func.func private @k(
+// CHECK-NOT: lowbit.kernel
+// CHECK: math.roundeven
+// CHECK: omp.parallel
+// CHECK: omp.wsloop
+// CHECK: memref.prefetch
+// CHECK: arith.andi {{.*}} : vector<64xi8>
+// CHECK: arith.shrui {{.*}} : vector<64xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: vector.reduction <add>, {{.*}} fastmath<reassoc>
+func.func private @k(memref<1x4096xf32, strided<[?, 1], offset: ?>>, memref<9437184xi8>, memref<1x4096xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 4096 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 1048576 : i64, rows = 4096 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}}
+
+// -----
+
+// NEON dotprod: codes made signed (-8) for sdot; small weight: no threads.
+// CHECK-LABEL: func.func private @k(
+// CHECK-NOT: omp.parallel
+// CHECK: arith.subi {{.*}} : vector<16xi8>
+// CHECK: llvm.call_intrinsic "llvm.aarch64.neon.sdot.v4i32.v16i8"
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 1048576 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "aarch64-dotprod", tokens = 1 : i64, vector_bytes = 16 : i64, zero_point = 8 : i64}}
+
+// -----
+
+// A float codebook (NF4-like) runs on the float path with a gather.
+// CHECK-LABEL: memref.global "private" constant @lowbit_codebook_
+// CHECK-LABEL: func.func private @k(
+// CHECK: vector.gather
+// CHECK: vector.fma
+// CHECK-NOT: llvm.call_intrinsic
+func.func private @k(memref<2x64xf32, strided<[?, 1], offset: ?>>, memref<160xi8>, memref<2x4xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = true, min_f16 = true, parallel_threshold = 0 : i64, rows = 4 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5], target = "x86-64-v4-vnni", tokens = 2 : i64, vector_bytes = 64 : i64, zero_point = 0 : i64}}
+
+// -----
+
+// expected-error @+1 {{invalid kernel declaration: missing or mistyped 'tokens'}}
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", vector_bytes = 64 : i64, zero_point = 8 : i64}}
+
+// -----
+
+// expected-error @+1 {{invalid kernel declaration: signature does not match its spec}}
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<100xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}}
+
+// -----
+
+// expected-error @+1 {{invalid kernel declaration: inconsistent layout}}
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 3 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}}
