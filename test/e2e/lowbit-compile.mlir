@@ -23,5 +23,5 @@
 // BADTRIPLE: lowbit-compile: error: unknown target triple 'foo-bar-baz'
 // RUN: not lowbit-compile %data/models/stories260K/stories260K.bin -o %t.x.o -mattr=+avx512wat 2>&1 | FileCheck %s --check-prefix=BADATTR
 // BADATTR: lowbit-compile: error: unknown feature '+avx512wat'
-// RUN: not lowbit-compile %S/../Dialect/LowBit/ops.mlir -o %t.x.o 2>&1 | FileCheck %s --check-prefix=NOFWD
+// RUN: not lowbit-compile %S/../Dialect/LowBit/ops.mlir -o %t.x.o --emit-header %t.x.h 2>&1 | FileCheck %s --check-prefix=NOFWD
 // NOFWD: lowbit-compile: error: {{.*}}ops.mlir has no @forward (a Llama model is needed)
