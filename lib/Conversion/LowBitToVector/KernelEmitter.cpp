@@ -90,6 +90,7 @@ private:
                                                : 0;
   }
 
+  Value readGroup(Value x, Value t, Value blk);
   void prepareIntActivations(Value x);
   void prepareFloatActivations(Value x);
   Value loadScales(Value w, Value at, bool isMin);
@@ -227,9 +228,14 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
   spec.floatPath = flag("float_path");
   spec.tokens = i("tokens");
   spec.parallelThreshold = i("parallel_threshold");
-  if (auto t = d.getAs<ArrayAttr>("table"))
-    for (Attribute a : t)
-      l.table.push_back(cast<FloatAttr>(a).getValueAsDouble());
+  if (auto t = d.getAs<ArrayAttr>("table")) {
+    for (Attribute a : t) {
+      auto f = dyn_cast<FloatAttr>(a);
+      if (!f)
+        return "table entries must be floats";
+      l.table.push_back(f.getValueAsDouble());
+    }
+  }
   auto target = d.getAs<StringAttr>("target");
   spec.target = target ? findTarget(target.getValue()) : nullptr;
   if (!missing.empty())
@@ -318,14 +324,19 @@ void Emitter::emitBody(Value x, Value w, Value y) {
       memref::DeallocOp::create(b, v);
 }
 
+/// Group `blk` of token `t`, zero-padded past the last column.
+Value Emitter::readGroup(Value x, Value t, Value blk) {
+  bool inBounds = l.cols % G == 0;
+  return vector::TransferReadOp::create(
+      b, vec(G, b.getF32Type()), x, ValueRange{t, scaled(blk, G)}, f32(0.0f),
+      ArrayRef<bool>{inBounds});
+}
+
 void Emitter::prepareIntActivations(Value x) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32t = b.getF32Type();
-  bool inBounds = l.cols % G == 0;
   forLoop(b, idx(0), idx(s.tokens), idx(1), {}, [&](Value t, ValueRange) {
     forLoop(b, idx(0), idx(nb), idx(1), {}, [&](Value blk, ValueRange) {
-      Value xv = vector::TransferReadOp::create(
-          b, vec(G, f32t), x, ValueRange{t, scaled(blk, G)}, f32(0.0f),
-          ArrayRef<bool>{inBounds});
+      Value xv = readGroup(x, t, blk);
       Value absx = math::AbsFOp::create(b, xv);
       Value amax = vector::ReductionOp::create(
           b, vector::CombiningKind::MAXNUMF, absx);
@@ -377,14 +388,10 @@ void Emitter::prepareIntActivations(Value x) {
 }
 
 void Emitter::prepareFloatActivations(Value x) {
-  auto f32t = b.getF32Type();
-  bool inBounds = l.cols % G == 0;
   int64_t Kp = l.paddedCols();
   forLoop(b, idx(0), idx(s.tokens), idx(1), {}, [&](Value t, ValueRange) {
     forLoop(b, idx(0), idx(nb), idx(1), {}, [&](Value blk, ValueRange) {
-      Value xv = vector::TransferReadOp::create(
-          b, vec(G, f32t), x, ValueRange{t, scaled(blk, G)}, f32(0.0f),
-          ArrayRef<bool>{inBounds});
+      Value xv = readGroup(x, t, blk);
       vector::StoreOp::create(b, xv, act.padded,
                               ValueRange{add(scaled(t, Kp), scaled(blk, G))});
       return SmallVector<Value>{};
@@ -601,7 +608,6 @@ SmallVector<Value> Emitter::emitFloatBlock(Value w, Value rec, Value t0,
 
 void Emitter::emitReduceAndStore(Value y, Value g, Value t0, unsigned tile,
                                  ValueRange accs) {
-  auto f32t = b.getF32Type();
   unsigned per = accsPerToken();
   auto reassoc = arith::FastMathFlags::reassoc;
   for (unsigned t = 0; t < tile; ++t) {
@@ -645,6 +651,5 @@ void Emitter::emitReduceAndStore(Value y, Value g, Value t0, unsigned tile,
       memref::StoreOp::create(b, rowSums[r] ? rowSums[r] : f32(0.0f), y,
                               ValueRange{tok, row});
     }
-    (void)f32t;
   }
 }

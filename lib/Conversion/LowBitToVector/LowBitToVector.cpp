@@ -155,7 +155,6 @@ struct ConvertLowBitToVector
 
     OpBuilder b(op);
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     FunctionType ft = kernel.getFunctionType();
     int64_t T = spec.tokens;
     Value x = toMatrix(b, loc, op.getInput());
@@ -189,7 +188,6 @@ struct ConvertLowBitToVector
     y = fromMatrix(b, loc, y, outType);
     op.replaceAllUsesWith(y);
     op.erase();
-    (void)ctx;
     return success();
   }
 };
