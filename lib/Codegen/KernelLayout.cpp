@@ -15,10 +15,18 @@ using namespace lowbit::quant;
 
 std::string KernelLayout::describe() const {
   std::string s = "u" + std::to_string(codeBits) + "g" +
-                  std::to_string(group) + "r" + std::to_string(rowsPerGroup) +
-                  (scaleF16 ? "h" : "f");
-  if (hasMin)
-    s += minF16 ? "mh" : "mf";
+                  std::to_string(group) + "r" + std::to_string(rowsPerGroup);
+  if (twoLevel()) {
+    // e.g. s8u8h: sub-scales of 8 groups, uint8, halves per super-block.
+    s += "s" + std::to_string(superGroups) + (subSigned ? "i8" : "u8") +
+         (superF16 ? "h" : "f");
+    if (hasMin)
+      s += "m";
+  } else {
+    s += scaleF16 ? "h" : "f";
+    if (hasMin)
+      s += minF16 ? "mh" : "mf";
+  }
   if (!table.empty())
     s += "t";
   else
@@ -32,6 +40,10 @@ namespace {
 struct RowTerms {
   std::vector<uint32_t> codes;
   std::vector<float> d, m;
+  // The same d and m as d = dSub x dSuper, m = mSub x mSuper, where the
+  // layout has sub-scales (else dSub = 1, mSub = 0).
+  std::vector<int> dSub, mSub;
+  std::vector<float> dSuper, mSuper;
 };
 
 /// How integers of a layout become codes u: level = u - zeroPoint for
@@ -72,6 +84,15 @@ void appendBlock(const BlockLayout &l, const CodeMap &map, const uint8_t *blk,
       m = dl * float(map.minStored - zp);
     t.d.push_back(dl);
     t.m.push_back(m);
+    t.dSub.push_back(l.hasSubScales
+                         ? l.subScale.decode(readField(blk, l.subScales[j]))
+                         : 1);
+    t.dSuper.push_back(d);
+    bool subMin = l.offset == Offset::SubMin;
+    t.mSub.push_back(subMin ? l.subMin.decode(readField(blk, l.subMins[j]))
+                            : 0);
+    // -(second x mn) == (-second) x mn exactly.
+    t.mSuper.push_back(subMin ? -second : 0.0f);
     for (unsigned e = p; e < std::min(valid, p + group); ++e) {
       int v = l.code.decode(readField(blk, l.codes[e]));
       uint32_t u;
@@ -82,6 +103,73 @@ void appendBlock(const BlockLayout &l, const CodeMap &map, const uint8_t *blk,
       else
         u = uint32_t(v - map.minStored);
       t.codes.push_back(u);
+    }
+  }
+}
+
+/// Two-level scales apply when every group's d (and m) is a byte-sized
+/// integer times a float shared by the S groups of its super-block.
+void chooseTwoLevelScales(const RowLayout &row,
+                          const std::vector<RowTerms> &terms,
+                          KernelLayout &l) {
+  auto offsetFits = [](const BlockLayout &b) {
+    return b.hasSubScales &&
+           (b.offset == Offset::None || b.offset == Offset::SubMin);
+  };
+  unsigned S = row.full.elems / l.group;
+  if (!offsetFits(row.full) || (row.hasTail && !offsetFits(row.tail)) ||
+      row.full.elems % l.group != 0 || S < 2)
+    return;
+  int lo = 0, hi = 0;
+  bool superF16 = true;
+  auto same = [](float a, float b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+  };
+  for (const RowTerms &t : terms) {
+    for (size_t b = 0; b < t.d.size(); ++b) {
+      for (int v : {t.dSub[b], t.mSub[b]}) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+      size_t first = b / S * S;
+      if (!same(t.dSuper[b], t.dSuper[first]) ||
+          !same(t.mSuper[b], t.mSuper[first]))
+        return;
+      superF16 = superF16 && isHalfExact(t.dSuper[b]) &&
+                 isHalfExact(t.mSuper[b]);
+    }
+  }
+  if (lo < -128 || hi > 255 || (lo < 0 && hi > 127))
+    return;
+  l.superGroups = S;
+  l.subSigned = lo < 0;
+  l.superF16 = superF16;
+  // One-level flags mean nothing here; fixed so equal kernels look equal.
+  l.scaleF16 = l.minF16 = false;
+}
+
+/// Writes the D and M of every row of group g for the super-block that
+/// starts at group b.
+void writeSuperScales(const KernelLayout &l, const std::vector<RowTerms> &terms,
+                      unsigned g, unsigned b, uint8_t *bytes) {
+  const unsigned R = l.rowsPerGroup;
+  uint8_t *entry = bytes + l.superOffset() +
+                   (size_t(g) * l.superBlocksPerRow() + b / l.superGroups) *
+                       l.superBytes();
+  unsigned width = l.superF16 ? 2 : 4;
+  for (unsigned r = 0; r < R; ++r) {
+    unsigned n = g * R + r;
+    bool real = n < terms.size();
+    float values[2] = {real ? terms[n].dSuper[b] : 0.0f,
+                       real ? terms[n].mSuper[b] : 0.0f};
+    for (unsigned k = 0; k < (l.hasMin ? 2u : 1u); ++k) {
+      uint8_t *at = entry + (k * R + r) * width;
+      if (l.superF16) {
+        uint16_t h = floatToHalf(values[k]);
+        std::memcpy(at, &h, 2);
+      } else {
+        std::memcpy(at, &values[k], 4);
+      }
     }
   }
 }
@@ -165,6 +253,7 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
     for (float v : t.m)
       l.minF16 = l.minF16 && isHalfExact(v);
   }
+  chooseTwoLevelScales(row, terms, l);
 
   const unsigned R = l.rowsPerGroup, G = group, W = l.vectorBytes;
   if ((R * G) % W != 0 || (l.codeBits == 4 && l.chunks() % 2 != 0))
@@ -194,13 +283,17 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
         }
         uint8_t *ds = rec + l.codeBytes();
         uint8_t *ms = ds + l.scaleBytes();
-        if (l.scaleF16) {
+        if (l.twoLevel()) {
+          ds[r] = n < rows ? uint8_t(terms[n].dSub[b]) : 0;
+          if (l.hasMin)
+            ms[r] = n < rows ? uint8_t(terms[n].mSub[b]) : 0;
+        } else if (l.scaleF16) {
           uint16_t h = floatToHalf(d);
           std::memcpy(ds + 2 * r, &h, 2);
         } else {
           std::memcpy(ds + 4 * r, &d, 4);
         }
-        if (l.hasMin) {
+        if (l.hasMin && !l.twoLevel()) {
           if (l.minF16) {
             uint16_t h = floatToHalf(m);
             std::memcpy(ms + 2 * r, &h, 2);
@@ -209,6 +302,8 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
           }
         }
       }
+      if (l.twoLevel() && b % l.superGroups == 0)
+        writeSuperScales(l, terms, g, b, bytes.data());
       if (l.codeBits == 8) {
         for (unsigned i = 0; i < R * G; ++i)
           rec[i] = uint8_t(seq[i]);

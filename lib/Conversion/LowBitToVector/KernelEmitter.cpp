@@ -94,14 +94,16 @@ private:
   void prepareIntActivations(Value x);
   void prepareFloatActivations(Value x);
   Value loadScales(Value w, Value at, bool isMin);
+  std::pair<Value, Value> loadRecordScales(Value w, Value rec, Value g,
+                                           Value blk);
   SmallVector<Value> loadCodes(Value w, Value rec);
   Value dot(Value acc, Value codes, Value acts);
   void emitRowGroup(Value w, Value y, Value g);
   void emitTileLoop(Value w, Value y, Value g, unsigned begin, unsigned end,
                     unsigned tile);
-  SmallVector<Value> emitIntBlock(Value w, Value rec, Value t0, unsigned tile,
-                                  Value blk, ValueRange accs);
-  SmallVector<Value> emitFloatBlock(Value w, Value rec, Value t0,
+  SmallVector<Value> emitIntBlock(Value w, Value rec, Value g, Value t0,
+                                  unsigned tile, Value blk, ValueRange accs);
+  SmallVector<Value> emitFloatBlock(Value w, Value rec, Value g, Value t0,
                                     unsigned tile, Value blk, ValueRange accs);
   void emitReduceAndStore(Value y, Value g, Value t0, unsigned tile,
                           ValueRange accs);
@@ -197,6 +199,11 @@ DictionaryAttr lowbit::kernelSpecToAttr(MLIRContext *ctx,
       b.getNamedAttr("parallel_threshold",
                      b.getI64IntegerAttr(spec.parallelThreshold)),
   };
+  if (l.twoLevel()) {
+    f.push_back(b.getNamedAttr("super_groups", b.getI64IntegerAttr(l.superGroups)));
+    f.push_back(b.getNamedAttr("sub_signed", b.getBoolAttr(l.subSigned)));
+    f.push_back(b.getNamedAttr("super_f16", b.getBoolAttr(l.superF16)));
+  }
   return b.getDictionaryAttr(f);
 }
 
@@ -225,6 +232,12 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
   l.scaleF16 = flag("scale_f16");
   l.hasMin = flag("has_min");
   l.minF16 = flag("min_f16");
+  // Two-level scale fields are optional: absent means one level.
+  if (d.get("super_groups")) {
+    l.superGroups = i("super_groups");
+    l.subSigned = flag("sub_signed");
+    l.superF16 = flag("super_f16");
+  }
   spec.floatPath = flag("float_path");
   spec.tokens = i("tokens");
   spec.parallelThreshold = i("parallel_threshold");
@@ -245,6 +258,7 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
   if (l.rows == 0 || l.cols == 0 || spec.tokens == 0)
     return "empty shape";
   if ((l.group != 8 && l.group != 16 && l.group != 32) ||
+      (l.superGroups == 1 || l.superGroups > 4096) ||
       (l.codeBits != 4 && l.codeBits != 8) ||
       l.vectorBytes != spec.target->vectorBytes ||
       (l.rowsPerGroup * l.group) % l.vectorBytes != 0 ||
@@ -412,6 +426,39 @@ Value Emitter::loadScales(Value w, Value at, bool isMin) {
   return v;
 }
 
+/// d (and m) of the R rows of a record, as R floats each.
+std::pair<Value, Value> Emitter::loadRecordScales(Value w, Value rec, Value g,
+                                                  Value blk) {
+  Value dAt = add(rec, idx(l.codeBytes()));
+  Value mAt = add(dAt, idx(l.scaleBytes()));
+  if (!l.twoLevel())
+    return {loadScales(w, dAt, false),
+            l.hasMin ? loadScales(w, mAt, true) : Value()};
+  Type i8 = b.getI8Type(), f32t = b.getF32Type();
+  Type ft = l.superF16 ? Type(b.getF16Type()) : f32t;
+  unsigned width = l.superF16 ? 2 : 4;
+  Value sb = arith::DivUIOp::create(b, blk, idx(l.superGroups));
+  Value entry = add(idx(l.superOffset()),
+                    scaled(add(scaled(g, l.superBlocksPerRow()), sb),
+                           l.superBytes()));
+  // sub (one byte per row) x D (one float per row and super-block).
+  auto level = [&](Value subAt, Value superAt) {
+    Value raw = vector::LoadOp::create(b, vec(R, i8), w, ValueRange{subAt});
+    Value sub = l.subSigned
+                    ? Value(arith::SIToFPOp::create(b, vec(R, f32t), raw))
+                    : Value(arith::UIToFPOp::create(b, vec(R, f32t), raw));
+    Value bytes = vector::LoadOp::create(b, vec(R * width, i8), w,
+                                         ValueRange{superAt});
+    Value super = vector::BitCastOp::create(b, vec(R, ft), bytes);
+    if (l.superF16)
+      super = arith::ExtFOp::create(b, vec(R, f32t), super);
+    return Value(arith::MulFOp::create(b, super, sub));
+  };
+  Value d = level(dAt, entry);
+  Value m = l.hasMin ? level(mAt, add(entry, idx(R * width))) : Value();
+  return {d, m};
+}
+
 SmallVector<Value> Emitter::loadCodes(Value w, Value rec) {
   auto i8 = b.getI8Type();
   SmallVector<Value> codes;
@@ -497,23 +544,20 @@ void Emitter::emitTileLoop(Value w, Value y, Value g, unsigned begin,
           memref::PrefetchOp::create(b, w, ValueRange{add(rec, idx(ahead))},
                                      /*isWrite=*/false, /*locality=*/0,
                                      /*isDataCache=*/true);
-          return intDot ? emitIntBlock(w, rec, t0, tile, blk, args)
-                        : emitFloatBlock(w, rec, t0, tile, blk, args);
+          return intDot ? emitIntBlock(w, rec, g, t0, tile, blk, args)
+                        : emitFloatBlock(w, rec, g, t0, tile, blk, args);
         });
     emitReduceAndStore(y, g, t0, tile, accs);
     return SmallVector<Value>{};
   });
 }
 
-SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value t0,
-                                         unsigned tile, Value blk,
+SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value g,
+                                         Value t0, unsigned tile, Value blk,
                                          ValueRange accs) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32t = b.getF32Type();
   SmallVector<Value> codes = loadCodes(w, rec);
-  Value scales = loadScales(w, add(rec, idx(l.codeBytes())), false);
-  Value mins;
-  if (l.hasMin)
-    mins = loadScales(w, add(rec, idx(l.codeBytes() + l.scaleBytes())), true);
+  auto [scales, mins] = loadRecordScales(w, rec, g, blk);
   // Lane l of chunk c holds four codes of row (cW + 4l) / G.
   SmallVector<Value> laneScales;
   for (unsigned c = 0; c < l.chunks(); ++c) {
@@ -549,15 +593,12 @@ SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value t0,
   return out;
 }
 
-SmallVector<Value> Emitter::emitFloatBlock(Value w, Value rec, Value t0,
-                                           unsigned tile, Value blk,
+SmallVector<Value> Emitter::emitFloatBlock(Value w, Value rec, Value g,
+                                           Value t0, unsigned tile, Value blk,
                                            ValueRange accs) {
   Type i32 = b.getI32Type(), f32t = b.getF32Type();
   SmallVector<Value> codes = loadCodes(w, rec);
-  Value scales = loadScales(w, add(rec, idx(l.codeBytes())), false);
-  Value mins;
-  if (l.hasMin)
-    mins = loadScales(w, add(rec, idx(l.codeBytes() + l.scaleBytes())), true);
+  auto [scales, mins] = loadRecordScales(w, rec, g, blk);
   int64_t Kp = l.paddedCols();
   // Decode each Lf-wide slice once, then use it for every token.
   SmallVector<Value> weights;

@@ -1,5 +1,6 @@
 // RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0" --convert-lowbit-to-vector="target=x86-64-v4-vnni report=1" 2>&1 | FileCheck %s
 // RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0" --convert-lowbit-to-vector="target=aarch64-dotprod float-path=1" | FileCheck %s --check-prefix=FLOAT
+// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_k" --convert-lowbit-to-vector="target=x86-64-v4-vnni report=1" 2>&1 | FileCheck %s --check-prefix=TWOLEVEL
 // RUN: not lowbit-opt %s --convert-lowbit-to-vector="target=riscv64" 2>&1 | FileCheck %s --check-prefix=BADTARGET
 
 // The matmul becomes a call of a kernel declaration on memrefs; the weight
@@ -28,6 +29,13 @@
 // FLOAT: func.func private @lowbit_kernel_u4g32r4hz8_6x64_t1_f32({{.*}}memref<1x8xf32>)
 // FLOAT-SAME: float_path = true
 // FLOAT-SAME: target = "aarch64-dotprod"
+
+// K-quants keep their two-level scales: a byte per group and row, and a
+// half per super-block (8 groups of 32) and row: 320 bytes instead of 384.
+// TWOLEVEL: remark: q4_k 6x64 x 1 token(s): vpdpbusd zmm, layout u4g32r4s8u8hmz0, 320 bytes
+// TWOLEVEL: func.func private @lowbit_kernel_u4g32r4s8u8hmz0_6x64_t1_i8(
+// TWOLEVEL-SAME: has_min = true, min_f16 = false
+// TWOLEVEL-SAME: scale_f16 = false, sub_signed = false, super_f16 = true, super_groups = 8 : i64
 
 // BADTARGET: error: convert-lowbit-to-vector: unknown target 'riscv64' (known: x86-64, x86-64-v3, x86-64-v3-vnni, x86-64-v4, x86-64-v4-vnni, aarch64, aarch64-dotprod, aarch64-i8mm, host)
 

@@ -35,6 +35,20 @@ func.func private @k(memref<2x64xf32, strided<[?, 1], offset: ?>>, memref<160xi8
 
 // -----
 
+// Two-level scales (q4_k): byte sub-scales times a half per super-block,
+// whose index is the group divided by super_groups.
+// CHECK-LABEL: func.func private @k(
+// CHECK: arith.divui %{{.*}}, %c8
+// CHECK: vector.load {{.*}} : memref<320xi8>, vector<4xi8>
+// CHECK: arith.uitofp {{.*}} : vector<4xi8> to vector<4xf32>
+// CHECK: vector.bitcast {{.*}} : vector<8xi8> to vector<4xf16>
+// CHECK: arith.extf
+// CHECK: arith.mulf {{.*}} : vector<4xf32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<320xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = true, min_f16 = false, parallel_threshold = 1048576 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = false, sub_signed = false, super_f16 = true, super_groups = 8 : i64, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 0 : i64}}
+
+// -----
+
 // expected-error @+1 {{invalid kernel declaration: missing or mistyped 'tokens'}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", vector_bytes = 64 : i64, zero_point = 8 : i64}}
 
@@ -47,3 +61,8 @@ func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<100xi8
 
 // expected-error @+1 {{invalid kernel declaration: inconsistent layout}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 3 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}}
+
+// -----
+
+// expected-error @+1 {{invalid kernel declaration: inconsistent layout}}
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<320xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = true, min_f16 = false, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = false, sub_signed = false, super_f16 = true, super_groups = 1 : i64, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 0 : i64}}
