@@ -33,11 +33,11 @@ config.substitutions.append(
      "--convert-cf-to-llvm --finalize-memref-to-llvm --convert-func-to-llvm "
      "--convert-index-to-llvm --reconcile-unrealized-casts"))
 # Linking objects from lowbit-compile: its strided copies come from MLIR's
-# C runner utils, its math from libm.
+# C runner utils, its threads from the OpenMP runtime, its math from libm.
 config.substitutions.append(("%cc", "clang-22"))
 config.substitutions.append(
     ("%runtime_link",
-     "-L%s -lmlir_c_runner_utils -Wl,-rpath,%s -lm" %
+     "-L%s -lmlir_c_runner_utils -lomp -Wl,-rpath,%s -lm" %
      (config.llvm_lib_dir, config.llvm_lib_dir)))
 
 # Host CPU features, for tests that execute target-specific kernels; and the

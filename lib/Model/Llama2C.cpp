@@ -3,6 +3,7 @@
 #include "lowbit/Model/Llama2C.h"
 
 #include <cstring>
+#include <fstream>
 
 namespace lowbit::model {
 
@@ -108,6 +109,18 @@ std::string parseLlama2C(const uint8_t *data, size_t size,
     return error;
   }
   // Alignment: float tensors must sit on 4-byte boundaries of the mapping.
+  return "";
+}
+
+std::string findLlama2CTokenizer(const std::string &checkpoint,
+                                 int64_t vocabSize) {
+  size_t slash = checkpoint.find_last_of('/');
+  std::string dir =
+      slash == std::string::npos ? "" : checkpoint.substr(0, slash + 1);
+  for (std::string name :
+       {"tok" + std::to_string(vocabSize) + ".bin", std::string("tokenizer.bin")})
+    if (std::ifstream(dir + name).good())
+      return dir + name;
   return "";
 }
 

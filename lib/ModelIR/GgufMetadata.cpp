@@ -164,4 +164,32 @@ metadataFromAttr(Attribute attr,
   return "";
 }
 
+std::optional<Tokenizer> tokenizerFromMetadata(Attribute attr,
+                                               std::string &error) {
+  std::vector<std::pair<std::string, GgufValue>> meta;
+  if (attr)
+    error = metadataFromAttr(attr, meta);
+  std::vector<std::string> tokens;
+  std::vector<float> scores;
+  int32_t bos = 1, eos = 2;
+  for (const auto &[k, v] : meta) {
+    if (k == "tokenizer.ggml.tokens")
+      for (const auto &t : v.items)
+        tokens.push_back(t.s);
+    else if (k == "tokenizer.ggml.scores")
+      for (const auto &t : v.items)
+        scores.push_back(float(t.f));
+    else if (k == "tokenizer.ggml.bos_token_id")
+      bos = int32_t(v.i);
+    else if (k == "tokenizer.ggml.eos_token_id")
+      eos = int32_t(v.i);
+  }
+  if (tokens.empty() || tokens.size() != scores.size()) {
+    if (error.empty())
+      error = "the model IR carries no tokenizer (import it with one)";
+    return std::nullopt;
+  }
+  return Tokenizer(std::move(tokens), std::move(scores), bos, eos);
+}
+
 } // namespace lowbit::model

@@ -16,6 +16,19 @@
 // Perplexity 3.3991 +- 0.0005.
 // PPL: stories 46, scored tokens 14829, mean NLL 1.2235{{[0-9]*}} nats/token, perplexity 3.39{{(8[6-9]|9[0-6])}}
 
+// Sampling: top-k 1 at any temperature is greedy; a seed makes a sampled
+// story repeatable; impossible settings are errors.
+// RUN: lowbit-run generate %t.l2c.mlirbc "Once upon a time" -n 100 --temperature 1.5 --top-k 1 --seed 3 | FileCheck %s --check-prefix=GEN
+// RUN: lowbit-run generate %t.l2c.mlirbc "Once upon a time" -n 40 --temperature 0.8 --top-k 40 --top-p 0.9 --seed 7 > %t.sample1
+// RUN: lowbit-run generate %t.l2c.mlirbc "Once upon a time" -n 40 --temperature 0.8 --top-k 40 --top-p 0.9 --seed 7 > %t.sample2
+// RUN: cmp %t.sample1 %t.sample2
+// RUN: lowbit-run generate %t.l2c.mlirbc "Once upon a time" -n 40 --temperature 0.8 --top-k 40 --top-p 0.9 --seed 8 > %t.sample3
+// RUN: not cmp -s %t.sample1 %t.sample3
+// RUN: FileCheck %s --check-prefix=SAMPLE < %t.sample1
+// SAMPLE: tokens: 1 403 407 261 378 {{([0-9]+ ){39}[0-9]+$}}
+// RUN: not lowbit-run generate %t.l2c.mlirbc "Once" --temperature 1 --top-p 0 2>&1 | FileCheck %s --check-prefix=BADSAMPLE
+// BADSAMPLE: lowbit-run: error: need --temperature >= 0, --top-k >= 0, 0 < --top-p <= 1
+
 // Bad input: a model IR without a forward pass, a missing text file.
 // RUN: not lowbit-run perplexity %S/../Dialect/LowBit/ops.mlir %t.none 2>&1 | FileCheck %s --check-prefix=NOFWD
 // NOFWD: lowbit-run: error: {{.*}}ops.mlir has no @forward (import a Llama model with lowbit-import)
@@ -39,7 +52,7 @@
 // RUN: lowbit-run kld %t.q8.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --reference %t.l2c.mlirbc --float-path | FileCheck %s --check-prefix=KLDLB
 // KLDLB: scored tokens 14829, mean KLD 0.000{{2[0-9]|3[0-2]}}{{[0-9]*}}, perplexity
 // RUN: not lowbit-run kld %t.q8.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt 2>&1 | FileCheck %s --check-prefix=KLDNOREF
-// KLDNOREF: lowbit-run: error: kld needs --reference <model IR>
+// KLDNOREF: lowbit-run: error: kld needs --reference <model>
 
 // Speed of the reference path (figures only; never asserted).
 // RUN: lowbit-run bench %t.l2c.mlirbc 64 -n 32 | FileCheck %s --check-prefix=BENCH

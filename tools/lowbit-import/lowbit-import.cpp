@@ -59,20 +59,6 @@ static bool looksLikeGguf(const std::string &path) {
   return in && std::string(magic, 4) == "GGUF";
 }
 
-/// tok<vocab>.bin or tokenizer.bin next to the checkpoint, as llama2.c does.
-static std::string defaultTokenizer(int64_t vocabSize) {
-  llvm::SmallString<256> dir(inputPath);
-  llvm::sys::path::remove_filename(dir);
-  for (std::string name :
-       {"tok" + std::to_string(vocabSize) + ".bin", std::string("tokenizer.bin")}) {
-    llvm::SmallString<256> p(dir);
-    llvm::sys::path::append(p, name);
-    if (llvm::sys::fs::exists(p))
-      return std::string(p);
-  }
-  return "";
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
@@ -107,7 +93,8 @@ int main(int argc, char **argv) {
     if (err.empty()) {
       std::string tokenizer = tokenizerPath;
       if (tokenizer.empty())
-        tokenizer = defaultTokenizer(llama2c.config().vocabSize);
+        tokenizer = lowbit::model::findLlama2CTokenizer(
+            inputPath, llama2c.config().vocabSize);
       err = lowbit::model::describeModel(llama2c, tokenizer, model);
     }
   }

@@ -6,7 +6,6 @@
 #include "lowbit/Model/GgufMetadata.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
-#include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -19,41 +18,11 @@
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
-#include <cstdlib>
 
 using namespace mlir;
 
 namespace lowbit {
 
-namespace {
-std::optional<model::Tokenizer> tokenizerFrom(ModuleOp module,
-                                              std::string &error) {
-  std::vector<std::pair<std::string, model::GgufValue>> meta;
-  if (Attribute a = module->getAttr(model::kGgufMetadataAttr))
-    error = model::metadataFromAttr(a, meta);
-  std::vector<std::string> tokens;
-  std::vector<float> scores;
-  int32_t bos = 1, eos = 2;
-  for (const auto &[k, v] : meta) {
-    if (k == "tokenizer.ggml.tokens")
-      for (const auto &t : v.items)
-        tokens.push_back(t.s);
-    else if (k == "tokenizer.ggml.scores")
-      for (const auto &t : v.items)
-        scores.push_back(float(t.f));
-    else if (k == "tokenizer.ggml.bos_token_id")
-      bos = int32_t(v.i);
-    else if (k == "tokenizer.ggml.eos_token_id")
-      eos = int32_t(v.i);
-  }
-  if (tokens.empty() || tokens.size() != scores.size()) {
-    if (error.empty())
-      error = "the model IR carries no tokenizer (import it with one)";
-    return std::nullopt;
-  }
-  return model::Tokenizer(std::move(tokens), std::move(scores), bos, eos);
-}
-} // namespace
 
 std::string JitModel::load(const std::string &path, const Options &options) {
   DialectRegistry registry;
@@ -73,13 +42,12 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   if (!forward)
     return path + " has no @forward (import a Llama model with lowbit-import)";
   auto cache = cast<RankedTensorType>(forward.getArgumentTypes()[2]);
-  layers_ = cache.getDimSize(0);
-  context_ = cache.getDimSize(1);
-  kvDim_ = cache.getDimSize(2);
-  vocab_ = cast<RankedTensorType>(forward.getResultTypes()[0]).getDimSize(1);
+  int64_t vocab =
+      cast<RankedTensorType>(forward.getResultTypes()[0]).getDimSize(1);
   std::string error;
-  tokenizer_ = tokenizerFrom(*module, error);
-  if (!tokenizer_)
+  std::optional<model::Tokenizer> tokenizer = model::tokenizerFromMetadata(
+      (*module)->getAttr(model::kGgufMetadataAttr), error);
+  if (!tokenizer)
     return error;
 
   PassManager pm(&ctx_);
@@ -106,32 +74,9 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   auto fn = engine_->lookup("_mlir_ciface_forward");
   if (!fn)
     return "JIT: no _mlir_ciface_forward: " + llvm::toString(fn.takeError());
-  forward_ = reinterpret_cast<decltype(forward_)>(*fn);
-  kcache_.assign(size_t(layers_ * context_ * kvDim_), 0.0f);
-  vcache_.assign(kcache_.size(), 0.0f);
-  logits_.resize(size_t(vocab_));
+  bind(reinterpret_cast<ForwardFn>(*fn), cache.getDimSize(0),
+       cache.getDimSize(1), cache.getDimSize(2), vocab, std::move(*tokenizer));
   return "";
-}
-
-const std::vector<float> &JitModel::forward(int32_t token, int64_t pos) {
-  auto cacheRef = [&](std::vector<float> &c) {
-    StridedMemRefType<float, 3> m;
-    m.basePtr = m.data = c.data();
-    m.offset = 0;
-    m.sizes[0] = layers_;
-    m.sizes[1] = context_;
-    m.sizes[2] = kvDim_;
-    m.strides[0] = context_ * kvDim_;
-    m.strides[1] = kvDim_;
-    m.strides[2] = 1;
-    return m;
-  };
-  StridedMemRefType<float, 3> k = cacheRef(kcache_), v = cacheRef(vcache_);
-  StridedMemRefType<float, 2> result{};
-  forward_(&result, token, pos, &k, &v);
-  std::copy(result.data, result.data + vocab_, logits_.begin());
-  std::free(result.basePtr); // the caller owns returned buffers
-  return logits_;
 }
 
 } // namespace lowbit

@@ -1,25 +1,27 @@
-//===- lowbit-run.cpp - Run model IR: perplexity, generation ----------------===//
+//===- lowbit-run.cpp - Run a model: perplexity, KLD, generation, speed ----===//
 //
-//   lowbit-run perplexity <model.mlirbc> <text>   scores the text as
+// <model> is model IR (.mlir/.mlirbc, JIT-compiled with the kernels
+// lowbit-compile emits) or a shared library linked from lowbit-compile's
+// object (.so; its tokenizer and dimensions come from the object).
+//
+//   lowbit-run perplexity <model> <text>   scores the text as
 //       ../shared/models/README.md describes (stories split on
 //       <|endoftext|>, [BOS] + tokens, 512-token windows advancing by 256)
-//   lowbit-run generate <model.mlirbc> "<prompt>" [-n N]   greedy decoding
-//   lowbit-run bench <model.mlirbc> <prompt tokens> [-n decode tokens]
-//       prefill and decode speed (tokens/s) of the JIT-compiled model
-//   lowbit-run kld <model.mlirbc> <text> --reference <ref.mlirbc>
+//   lowbit-run generate <model> "<prompt>" [-n N] [--temperature T
+//       --top-k K --top-p P --seed S]   greedy unless T > 0
+//   lowbit-run bench <model> <prompt tokens> [-n decode tokens]
+//       prefill and decode speed (tokens/s)
+//   lowbit-run kld <model> <text> --reference <ref model>
 //       mean KL divergence of the model's next-token distribution from the
 //       reference's over the perplexity protocol's scored tokens, both
 //       perplexities and top-1 agreement (as llama-perplexity's KLD mode)
 //
-// This is the reference path (convert-lowbit-to-linalg + upstream
-// lowering, JIT): slow, obviously correct, what fast code is checked
-// against.
-//
 //===----------------------------------------------------------------------===//
 
-#include "JitModel.h"
+#include "RunnableModel.h"
 
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -28,6 +30,7 @@
 #include <cmath>
 #include <functional>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 namespace cl = llvm::cl;
@@ -42,6 +45,14 @@ static cl::opt<std::string> argument(cl::Positional,
 static cl::opt<std::string> referencePath(
     "reference", cl::desc("reference model IR for kld"), cl::init(""));
 static cl::opt<int> steps("n", cl::desc("tokens to generate"), cl::init(100));
+static cl::opt<float> temperature(
+    "temperature", cl::desc("sampling temperature (0: greedy)"), cl::init(0));
+static cl::opt<int> topK("top-k", cl::desc("sample from the K most likely (0: all)"),
+                         cl::init(0));
+static cl::opt<float> topP("top-p",
+                           cl::desc("sample from the smallest set of mass >= P"),
+                           cl::init(1.0f));
+static cl::opt<unsigned> seed("seed", cl::desc("sampling seed"), cl::init(1));
 static cl::opt<int> window("window", cl::desc("perplexity window"),
                            cl::init(512));
 static cl::opt<int> stride("stride", cl::desc("perplexity window stride"),
@@ -86,7 +97,7 @@ static double nll(const std::vector<float> &logits, int32_t target) {
 /// calls `score(target, position, windowStart)` after feeding the token
 /// before it to `feed(token, pos)`. Returns the number of stories or -1.
 static long forEachScored(
-    const lowbit::JitModel &m, const std::string &path,
+    const lowbit::RunnableModel &m, const std::string &path,
     const std::function<void(int32_t, int64_t)> &feed,
     const std::function<void(int32_t)> &score) {
   std::ifstream in(path);
@@ -129,7 +140,7 @@ static long forEachScored(
   return stories;
 }
 
-static int perplexity(lowbit::JitModel &m, const std::string &path) {
+static int perplexity(lowbit::RunnableModel &m, const std::string &path) {
   double total = 0;
   size_t scored = 0;
   const std::vector<float> *logits = nullptr;
@@ -149,7 +160,7 @@ static int perplexity(lowbit::JitModel &m, const std::string &path) {
   return 0;
 }
 
-static int kld(lowbit::JitModel &m, lowbit::JitModel &ref,
+static int kld(lowbit::RunnableModel &m, lowbit::RunnableModel &ref,
                const std::string &path) {
   if (m.vocab() != ref.vocab())
     return fail("the models' vocabularies differ");
@@ -186,7 +197,7 @@ static int kld(lowbit::JitModel &m, lowbit::JitModel &ref,
 }
 
 /// Prefill `promptTokens` tokens, then decode `steps` more; tokens/s each.
-static int bench(lowbit::JitModel &m, const std::string &promptTokens) {
+static int bench(lowbit::RunnableModel &m, const std::string &promptTokens) {
   long prompt = std::strtol(promptTokens.c_str(), nullptr, 10);
   if (prompt <= 0 || prompt + steps > m.context())
     return fail("prompt and decode tokens must fit the context (" +
@@ -207,27 +218,69 @@ static int bench(lowbit::JitModel &m, const std::string &promptTokens) {
   double decode = std::chrono::duration<double>(t2 - t1).count();
   llvm::outs() << llvm::format(
       "prefill %ld tokens: %.1f tokens/s; decode %d tokens: %.1f tokens/s "
-      "(reference lowering, one token per call)\n",
-      prompt, double(prompt) / prefill, int(steps), double(steps) / decode);
+      "(%s, one token per call)\n",
+      prompt, double(prompt) / prefill, int(steps), double(steps) / decode,
+      m.describe().c_str());
   return 0;
 }
 
-static int generate(lowbit::JitModel &m, const std::string &prompt) {
+/// The next token: argmax, or a sample at `temperature` from the top-k
+/// tokens cut to the smallest prefix of probability mass >= top-p.
+class Sampler {
+public:
+  explicit Sampler(unsigned seed) : rng_(seed) {}
+  int32_t next(const std::vector<float> &logits) {
+    auto best = std::max_element(logits.begin(), logits.end());
+    if (temperature <= 0)
+      return int32_t(best - logits.begin());
+    std::vector<std::pair<double, int32_t>> p;
+    for (size_t i = 0; i < logits.size(); ++i)
+      p.emplace_back(std::exp(double(logits[i] - *best) / temperature),
+                     int32_t(i));
+    std::sort(p.begin(), p.end(), [](const auto &a, const auto &b) {
+      return a.first > b.first || (a.first == b.first && a.second < b.second);
+    });
+    if (topK > 0 && size_t(topK) < p.size())
+      p.resize(size_t(topK));
+    double total = 0;
+    for (const auto &e : p)
+      total += e.first;
+    double mass = 0;
+    size_t keep = 0;
+    while (keep < p.size() && (keep == 0 || mass < topP * total))
+      mass += p[keep++].first;
+    p.resize(keep);
+    double r = std::uniform_real_distribution<double>(0.0, mass)(rng_);
+    for (const auto &e : p)
+      if ((r -= e.first) < 0)
+        return e.second;
+    return p.back().second;
+  }
+
+private:
+  std::mt19937_64 rng_;
+};
+
+static int generate(lowbit::RunnableModel &m, const std::string &prompt) {
+  if (temperature < 0 || topK < 0 || !(topP > 0 && topP <= 1))
+    return fail("need --temperature >= 0, --top-k >= 0, 0 < --top-p <= 1");
   std::vector<int32_t> t = m.tokenizer().encode(prompt);
-  std::string ids;
+  const size_t promptTokens = t.size();
+  if (int64_t(promptTokens) > m.context())
+    return fail("the prompt does not fit the context");
+  Sampler sampler(seed);
   for (int64_t pos = 0; pos < m.context(); ++pos) {
     const std::vector<float> &logits = m.forward(t[size_t(pos)], pos);
     if (size_t(pos) + 1 < t.size())
       continue;
-    if (int64_t(t.size()) >= int64_t(steps) + int64_t(m.tokenizer().encode(prompt).size()))
+    if (t.size() >= promptTokens + size_t(std::max(0, int(steps))))
       break;
-    int32_t next = int32_t(std::max_element(logits.begin(), logits.end()) -
-                           logits.begin());
-    if (next == m.tokenizer().bos())
+    int32_t next = sampler.next(logits);
+    if (next == m.tokenizer().bos() || next == m.tokenizer().eos())
       break;
     t.push_back(next);
   }
-  std::string out;
+  std::string out, ids;
   for (size_t i = 1; i < t.size(); ++i) {
     std::string piece = m.tokenizer().decode(t[i]);
     if (i == 1 && !piece.empty() && piece[0] == ' ')
@@ -246,23 +299,25 @@ int main(int argc, char **argv) {
       command != "bench")
     return fail("unknown command '" + command +
                 "' (perplexity, generate, kld, bench)");
-  lowbit::JitModel::Options options;
+  lowbit::RunnableModel::Options options;
   options.referenceKernels = referenceKernels;
   options.floatPath = floatPath;
-  lowbit::JitModel model;
-  if (std::string err = model.load(modelPath, options); !err.empty())
+  std::string err;
+  std::unique_ptr<lowbit::RunnableModel> model =
+      lowbit::loadModel(modelPath, options, err);
+  if (!model)
     return fail(err);
   if (command == "kld") {
     if (referencePath.empty())
-      return fail("kld needs --reference <model IR>");
-    lowbit::JitModel reference;
-    if (std::string err = reference.load(referencePath, options);
-        !err.empty())
+      return fail("kld needs --reference <model>");
+    std::unique_ptr<lowbit::RunnableModel> reference =
+        lowbit::loadModel(referencePath, options, err);
+    if (!reference)
       return fail(err);
-    return kld(model, reference, argument);
+    return kld(*model, *reference, argument);
   }
   if (command == "bench")
-    return bench(model, argument);
-  return command == "perplexity" ? perplexity(model, argument)
-                                 : generate(model, argument);
+    return bench(*model, argument);
+  return command == "perplexity" ? perplexity(*model, argument)
+                                 : generate(*model, argument);
 }

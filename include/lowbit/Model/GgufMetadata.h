@@ -12,8 +12,11 @@
 #define LOWBIT_MODEL_GGUFMETADATA_H
 
 #include "lowbit/Model/Gguf.h"
+#include "lowbit/Model/Tokenizer.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+
+#include <optional>
 
 namespace lowbit::model {
 
@@ -27,6 +30,11 @@ mlir::ArrayAttr metadataToAttr(
 std::string
 metadataFromAttr(mlir::Attribute attr,
                  std::vector<std::pair<std::string, GgufValue>> &metadata);
+
+/// The tokenizer in a module's metadata (tokenizer.ggml.tokens/scores and
+/// the BOS/EOS ids), or nullopt with `error` set.
+std::optional<Tokenizer> tokenizerFromMetadata(mlir::Attribute attr,
+                                               std::string &error);
 
 } // namespace lowbit::model
 

@@ -55,6 +55,11 @@ struct Llama2CTokenizer {
   std::vector<float> scores;
   std::vector<int32_t> types; ///< 1 normal, 2 unknown, 3 control, 6 byte
 };
+/// tok<vocab>.bin or tokenizer.bin beside `checkpoint`, as llama2.c looks
+/// for them; empty when neither exists.
+std::string findLlama2CTokenizer(const std::string &checkpoint,
+                                 int64_t vocabSize);
+
 std::string readLlama2CTokenizer(const std::string &path, int64_t vocabSize,
                                  Llama2CTokenizer &out);
 

@@ -28,6 +28,9 @@ public:
   int32_t bos() const { return bos_; }
   int32_t eos() const { return eos_; }
   size_t size() const { return tokens_.size(); }
+  /// The vocabulary as stored (GGUF spelling) and the merge scores.
+  const std::vector<std::string> &tokens() const { return tokens_; }
+  const std::vector<float> &scores() const { return scores_; }
 
 private:
   std::vector<std::string> tokens_;
