@@ -5,6 +5,8 @@
  *   cc -O2 -I. generate.c model.o -L/usr/lib/llvm-22/lib \
  *      -lmlir_c_runner_utils -lomp -Wl,-rpath,/usr/lib/llvm-22/lib -o generate
  * Run: ./generate [steps] [prompt token ids...]
+ *   (models compiled with external weights map LOWBIT_WEIGHTS, default
+ *   the file name lowbit-compile recorded, in the current directory)
  *   (default: 200 steps from BOS; stops at BOS or EOS). Prints the text,
  *   then a line "tokens: <ids>". */
 #include "lowbit_model.h"
@@ -24,6 +26,15 @@ int main(int argc, char **argv) {
             argv[0], LOWBIT_MODEL_CONTEXT);
     return 2;
   }
+#if LOWBIT_MODEL_EXTERNAL_WEIGHTS
+  /* Large models keep their weights in a file beside the object. */
+  const char *weights = getenv("LOWBIT_WEIGHTS");
+  const char *why = NULL;
+  if (lowbit_model_map_weights(weights ? weights : LOWBIT_MODEL_WEIGHTS_FILE, &why)) {
+    fprintf(stderr, "%s: %s\n", weights ? weights : LOWBIT_MODEL_WEIGHTS_FILE, why);
+    return 1;
+  }
+#endif
   const int32_t bos = lowbit_model_special_tokens[0];
   const int32_t eos = lowbit_model_special_tokens[1];
   int32_t *tokens = malloc(sizeof(int32_t) * (size_t)(count + steps));

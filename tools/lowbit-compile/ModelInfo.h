@@ -34,9 +34,11 @@ struct ModelShape {
 void addModelInfo(llvm::Module &module, const ModelShape &shape,
                   const model::Tokenizer *tokenizer);
 
-/// The C header: the C ABI over _mlir_ciface_forward and the info above.
+/// The C header: the C ABI over _mlir_ciface_forward and the info above;
+/// with external weights (their file's base name non-empty), the loader
+/// that maps and checks them.
 std::string modelHeader(const ModelShape &shape, bool hasTokenizer,
-                        bool usesOpenMP);
+                        bool usesOpenMP, const std::string &weightsFile);
 
 } // namespace lowbit
 

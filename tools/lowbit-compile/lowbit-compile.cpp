@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ExternalWeights.h"
 #include "ModelInfo.h"
 #include "TargetSelection.h"
 
@@ -82,6 +83,16 @@ static cl::opt<bool> floatPath(
 static cl::opt<bool> referenceKernels(
     "reference-kernels",
     cl::desc("scalar reference lowering instead of vector kernels"));
+static cl::opt<uint64_t> weightsThreshold(
+    "weights-threshold",
+    cl::desc("constant bytes from which weights go to a separate file "
+             "(default 256 MiB; objects stay well under 2 GiB)"),
+    cl::init(uint64_t(256) << 20));
+static cl::opt<std::string> weightsPath(
+    "weights-file",
+    cl::desc("where external weights go (default: the object's path with "
+             ".weights for its extension)"),
+    cl::init(""));
 static cl::opt<bool> kernelReport(
     "kernel-report", cl::desc("print the kernel chosen for each matmul"));
 
@@ -245,6 +256,25 @@ int main(int argc, char **argv) {
     return fail("lowering failed");
   stabilizeGlobals(*module);
 
+  lowbit::ExternalWeights external;
+  std::string externalPath;
+  if (lowbit::constantBytes(*module) >= weightsThreshold) {
+    externalPath = weightsPath;
+    if (externalPath.empty()) {
+      llvm::SmallString<256> p(outputPath);
+      llvm::sys::path::replace_extension(p, "weights");
+      externalPath = std::string(p);
+    }
+    external.fileName = std::string(llvm::sys::path::filename(externalPath));
+    if (external.fileName.find_first_of("\"\\\n") != std::string::npos)
+      return fail("the weights file name cannot go in a C string: " +
+                  external.fileName);
+    // Constants under a page stay in the object (norms, small tables).
+    if (std::string e = lowbit::externalizeWeights(*module, 4096, external);
+        !e.empty())
+      return fail(e);
+  }
+
   llvm::LLVMContext llvmCtx;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(*module, llvmCtx, "lowbit_model");
@@ -254,6 +284,8 @@ int main(int argc, char **argv) {
   if (forward)
     lowbit::addModelInfo(*llvmModule, shape,
                          tokenizer ? &*tokenizer : nullptr);
+  if (!external.offsets.empty())
+    lowbit::addExternalWeightsInfo(*llvmModule, external);
   llvmModule->setTargetTriple(tm->getTargetTriple());
   llvmModule->setDataLayout(tm->createDataLayout());
   auto optimize = makeOptimizingTransformer(3, 0, tm.get());
@@ -270,9 +302,20 @@ int main(int argc, char **argv) {
     return fail("the target cannot emit object files");
   codegen.run(*llvmModule);
   out.keep();
+  if (!external.offsets.empty()) {
+    std::error_code wec;
+    llvm::raw_fd_ostream weights(externalPath, wec, llvm::sys::fs::OF_None);
+    if (wec)
+      return fail(externalPath + ": " + wec.message());
+    weights.write(reinterpret_cast<const char *>(external.bytes.data()),
+                  external.bytes.size());
+    if (weights.has_error())
+      return fail("cannot write " + externalPath);
+  }
   if (!headerPath.empty()) {
     std::ofstream h(headerPath);
-    h << lowbit::modelHeader(shape, tokenizer.has_value(), usesOpenMP);
+    h << lowbit::modelHeader(shape, tokenizer.has_value(), usesOpenMP,
+                             external.offsets.empty() ? "" : external.fileName);
     if (!h)
       return fail("cannot write " + headerPath);
   }

@@ -53,7 +53,7 @@ std::unique_ptr<RunnableModel> loadModel(const std::string &path,
   std::unique_ptr<RunnableModel> model;
   if (llvm::StringRef(path).ends_with(".so")) {
     auto lib = std::make_unique<SharedLibraryModel>();
-    error = lib->load(path);
+    error = lib->load(path, options.weights);
     model = std::move(lib);
   } else {
     auto jit = std::make_unique<JitModel>();

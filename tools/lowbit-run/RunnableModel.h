@@ -24,6 +24,7 @@ public:
   struct Options {
     bool referenceKernels = false; ///< JIT: scalar convert-lowbit-to-linalg path
     bool floatPath = false;        ///< JIT: f32 kernels instead of int8 dots
+    std::string weights; ///< library: external weights file (default: beside it)
   };
   virtual ~RunnableModel() = default;
   /// Logits for `token` at position `pos`; updates the KV cache.

@@ -2,11 +2,50 @@
 
 #include "SharedLibraryModel.h"
 
+#include "lowbit/Codegen/WeightsChecksum.h"
+
 #include <dlfcn.h>
 
 namespace lowbit {
 
-std::string SharedLibraryModel::load(const std::string &path) {
+std::string SharedLibraryModel::mapWeights(const std::string &weightsPath) {
+  auto *size = static_cast<const uint64_t *>(
+      dlsym(handle_, "lowbit_model_weights_size"));
+  if (!size)
+    return ""; // the weights are in the library
+  auto *checksum = static_cast<const uint64_t *>(
+      dlsym(handle_, "lowbit_model_weights_checksum"));
+  auto *count = static_cast<const uint64_t *>(
+      dlsym(handle_, "lowbit_model_weight_count"));
+  auto *offsets = static_cast<const uint64_t *>(
+      dlsym(handle_, "lowbit_model_weight_offsets"));
+  auto *name = static_cast<const char *>(
+      dlsym(handle_, "lowbit_model_weights_name"));
+  auto **slots =
+      static_cast<const void **>(dlsym(handle_, "lowbit_model_weight_slots"));
+  if (!checksum || !count || !offsets || !name || !slots)
+    return path_ + ": incomplete external-weights information";
+  std::string file = weightsPath;
+  if (file.empty()) {
+    size_t slash = path_.find_last_of('/');
+    file = (slash == std::string::npos ? "" : path_.substr(0, slash + 1)) +
+           name;
+  }
+  if (std::string err = weights_.open(file); !err.empty())
+    return err;
+  if (weights_.size() != *size)
+    return file + ": size " + std::to_string(weights_.size()) +
+           " differs from the compiled model's " + std::to_string(*size);
+  if (codegen::weightsChecksum(weights_.data(), weights_.size()) != *checksum)
+    return file + ": checksum differs: not the weights " + path_ +
+           " was compiled with";
+  for (uint64_t i = 0; i < *count; ++i)
+    slots[i] = weights_.data() + offsets[i];
+  return "";
+}
+
+std::string SharedLibraryModel::load(const std::string &path,
+                                     const std::string &weightsPath) {
   path_ = path;
   // RTLD_LOCAL: a reference model in another library keeps its own symbols.
   handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
@@ -43,6 +82,8 @@ std::string SharedLibraryModel::load(const std::string &path) {
       return path + ": inconsistent token table";
     tokens.emplace_back(text + offsets[i], offsets[i + 1] - offsets[i]);
   }
+  if (std::string err = mapWeights(weightsPath); !err.empty())
+    return err;
   bind(forward, layers, context, kvDim, vocab,
        model::Tokenizer(std::move(tokens), std::move(tokenScores), special[0],
                         special[1]));

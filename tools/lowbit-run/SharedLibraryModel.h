@@ -4,6 +4,8 @@
 
 #include "RunnableModel.h"
 
+#include "lowbit/Model/MappedFile.h"
+
 namespace lowbit {
 
 /// A shared library linked from lowbit-compile's object, e.g.
@@ -12,12 +14,17 @@ namespace lowbit {
 /// exports (see lowbit-compile's header: lowbit_model_dims and friends).
 class SharedLibraryModel : public RunnableModel {
 public:
-  /// Returns an empty string or an error.
-  std::string load(const std::string &path);
+  /// Returns an empty string or an error. A model compiled with external
+  /// weights maps `weightsPath`, by default the file name the object
+  /// records, beside the library; its size and checksum must match.
+  std::string load(const std::string &path, const std::string &weightsPath);
   std::string describe() const override { return path_; }
 
 private:
+  std::string mapWeights(const std::string &weightsPath);
+
   std::string path_;
+  model::MappedFile weights_;
   // Never dlclose'd: the OpenMP runtime's threads may still run its code
   // when the process exits.
   void *handle_ = nullptr;

@@ -60,6 +60,11 @@ static cl::opt<int> stride("stride", cl::desc("perplexity window stride"),
 static cl::opt<bool> referenceKernels(
     "reference-kernels",
     cl::desc("scalar reference lowering instead of vector kernels"));
+static cl::opt<std::string> weightsFile(
+    "weights",
+    cl::desc("external weights of a compiled model (default: the file the "
+             "object names, beside the library)"),
+    cl::init(""));
 static cl::opt<bool> floatPath(
     "float-path", cl::desc("f32 kernels even where int8 dot products exist"));
 
@@ -302,6 +307,7 @@ int main(int argc, char **argv) {
   lowbit::RunnableModel::Options options;
   options.referenceKernels = referenceKernels;
   options.floatPath = floatPath;
+  options.weights = weightsFile;
   std::string err;
   std::unique_ptr<lowbit::RunnableModel> model =
       lowbit::loadModel(modelPath, options, err);
@@ -310,8 +316,10 @@ int main(int argc, char **argv) {
   if (command == "kld") {
     if (referencePath.empty())
       return fail("kld needs --reference <model>");
+    lowbit::RunnableModel::Options refOptions = options;
+    refOptions.weights = ""; // --weights is the tested model's
     std::unique_ptr<lowbit::RunnableModel> reference =
-        lowbit::loadModel(referencePath, options, err);
+        lowbit::loadModel(referencePath, refOptions, err);
     if (!reference)
       return fail(err);
     return kld(*model, *reference, argument);

@@ -1,0 +1,154 @@
+//===- ExternalWeights.cpp - Large constants to a mapped file -------------===//
+
+#include "ExternalWeights.h"
+
+#include "lowbit/Codegen/WeightsChecksum.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/IR/Constants.h"
+#include "llvm/IR/GlobalVariable.h"
+#include "llvm/IR/Module.h"
+
+using namespace mlir;
+
+namespace lowbit {
+
+namespace {
+
+constexpr const char *kSlots = "lowbit_model_weight_slots";
+
+/// The memory image of a constant global's initializer, if it has one
+/// (dense resource blobs and non-splat dense byte-sized elements).
+std::optional<ArrayRef<char>> constantImage(LLVM::GlobalOp g) {
+  if (!g.getConstant())
+    return std::nullopt;
+  Attribute value = g.getValueOrNull();
+  auto shaped = dyn_cast_or_null<ElementsAttr>(value);
+  if (!shaped)
+    return std::nullopt;
+  ShapedType type = shaped.getShapedType();
+  unsigned bits = type.getElementTypeBitWidth();
+  if (bits % 8 != 0)
+    return std::nullopt;
+  size_t expected = size_t(type.getNumElements()) * (bits / 8);
+  ArrayRef<char> data;
+  if (auto r = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = r.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    data = blob->getData();
+  } else if (auto d = dyn_cast<DenseElementsAttr>(value)) {
+    if (d.isSplat())
+      return std::nullopt;
+    data = d.getRawData();
+  }
+  if (data.size() != expected)
+    return std::nullopt;
+  return data;
+}
+
+llvm::StringSet<> referencedGlobals(ModuleOp module) {
+  llvm::StringSet<> names;
+  module.walk([&](LLVM::AddressOfOp a) { names.insert(a.getGlobalName()); });
+  return names;
+}
+
+} // namespace
+
+uint64_t constantBytes(ModuleOp module) {
+  llvm::StringSet<> used = referencedGlobals(module);
+  uint64_t total = 0;
+  for (auto g : module.getOps<LLVM::GlobalOp>())
+    if (used.contains(g.getSymName()))
+      if (auto image = constantImage(g))
+        total += image->size();
+  return total;
+}
+
+std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
+                               ExternalWeights &out) {
+  llvm::StringSet<> used = referencedGlobals(module);
+  llvm::StringMap<unsigned> slotOf;
+  SmallVector<LLVM::GlobalOp> moved;
+  for (auto g : module.getOps<LLVM::GlobalOp>()) {
+    if (!used.contains(g.getSymName()))
+      continue;
+    std::optional<ArrayRef<char>> image = constantImage(g);
+    if (!image || image->size() < minBytes)
+      continue;
+    out.bytes.resize((out.bytes.size() + 63) / 64 * 64, 0);
+    out.offsets.push_back(out.bytes.size());
+    out.bytes.insert(out.bytes.end(), image->begin(), image->end());
+    slotOf[g.getSymName()] = moved.size();
+    moved.push_back(g);
+  }
+  if (moved.empty())
+    return "";
+  out.checksum = codegen::weightsChecksum(out.bytes.data(), out.bytes.size());
+
+  // The slots: an exported, zero-initialised array of pointers.
+  MLIRContext *ctx = module.getContext();
+  auto ptr = LLVM::LLVMPointerType::get(ctx);
+  auto slotsType = LLVM::LLVMArrayType::get(ptr, moved.size());
+  OpBuilder b(ctx);
+  b.setInsertionPointToStart(module.getBody());
+  auto slots = LLVM::GlobalOp::create(b, module.getLoc(), slotsType,
+                                      /*isConstant=*/false,
+                                      LLVM::Linkage::External, kSlots,
+                                      Attribute(), /*alignment=*/64);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(&slots.getInitializerRegion().emplaceBlock());
+    Value zero = LLVM::ZeroOp::create(b, module.getLoc(), slotsType);
+    LLVM::ReturnOp::create(b, module.getLoc(), zero);
+  }
+
+  std::string error;
+  SmallVector<LLVM::AddressOfOp> uses;
+  module.walk([&](LLVM::AddressOfOp a) {
+    if (slotOf.contains(a.getGlobalName()))
+      uses.push_back(a);
+  });
+  for (LLVM::AddressOfOp a : uses) {
+    if (a->getParentOfType<LLVM::GlobalOp>()) {
+      error = "a weight's address is used in a global initializer";
+      break;
+    }
+    OpBuilder at(a);
+    Location loc = a.getLoc();
+    Value base = LLVM::AddressOfOp::create(at, loc, ptr, kSlots);
+    Value slot = LLVM::GEPOp::create(
+        at, loc, ptr, slotsType, base,
+        ArrayRef<LLVM::GEPArg>{0, int32_t(slotOf.lookup(a.getGlobalName()))});
+    Value address = LLVM::LoadOp::create(at, loc, ptr, slot, /*alignment=*/8);
+    a.replaceAllUsesWith(address);
+    a.erase();
+  }
+  for (LLVM::GlobalOp g : moved)
+    g.erase();
+  return error;
+}
+
+void addExternalWeightsInfo(llvm::Module &module, const ExternalWeights &w) {
+  llvm::LLVMContext &ctx = module.getContext();
+  auto add = [&](llvm::Constant *init, llvm::StringRef name) {
+    new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
+                             llvm::GlobalValue::ExternalLinkage, init, name);
+  };
+  auto u64 = [&](uint64_t v) {
+    return llvm::ConstantInt::get(llvm::Type::getInt64Ty(ctx), v);
+  };
+  add(u64(w.bytes.size()), "lowbit_model_weights_size");
+  add(u64(w.checksum), "lowbit_model_weights_checksum");
+  add(u64(w.offsets.size()), "lowbit_model_weight_count");
+  add(llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(w.offsets)),
+      "lowbit_model_weight_offsets");
+  add(llvm::ConstantDataArray::getString(ctx, w.fileName, /*AddNull=*/true),
+      "lowbit_model_weights_name");
+}
+
+} // namespace lowbit

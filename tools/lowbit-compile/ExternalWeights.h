@@ -1,0 +1,47 @@
+//===- ExternalWeights.h - Large constants to a mapped file -----*- C++ -*-===//
+//
+// Above a size threshold, the lowered module's large constant globals (the
+// packed weights) leave the object: their bytes go to a weights file (each
+// at a 64-byte aligned offset) and every use loads the address from
+// lowbit_model_weight_slots[i], which the program fills after mapping the
+// file (the C header's lowbit_model_map_weights, or lowbit-run). The object
+// keeps the offsets, the file size and its checksum to check the mapping.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_TOOLS_LOWBIT_COMPILE_EXTERNALWEIGHTS_H
+#define LOWBIT_TOOLS_LOWBIT_COMPILE_EXTERNALWEIGHTS_H
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class Module;
+} // namespace llvm
+
+namespace lowbit {
+
+struct ExternalWeights {
+  std::vector<uint64_t> offsets; ///< one per slot, into the file
+  std::vector<uint8_t> bytes;    ///< the file's contents
+  uint64_t checksum = 0;
+  std::string fileName;          ///< base name, recorded in the object
+};
+
+/// Bytes of constant data the module's referenced globals hold.
+uint64_t constantBytes(mlir::ModuleOp module);
+
+/// Moves every referenced constant global of at least `minBytes` out of
+/// the LLVM-dialect module into `out`. Returns an empty string or an error.
+std::string externalizeWeights(mlir::ModuleOp module, uint64_t minBytes,
+                               ExternalWeights &out);
+
+/// Adds lowbit_model_weights_size / _checksum / _name and
+/// lowbit_model_weight_offsets to the translated module.
+void addExternalWeightsInfo(llvm::Module &module, const ExternalWeights &w);
+
+} // namespace lowbit
+
+#endif
