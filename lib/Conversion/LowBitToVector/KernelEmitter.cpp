@@ -98,9 +98,19 @@ private:
                                            Value blk);
   SmallVector<Value> loadCodes(Value w, Value rec);
   Value dot(Value acc, Value codes, Value acts);
-  void emitRowGroup(Value w, Value y, Value g);
-  void emitTileLoop(Value w, Value y, Value g, unsigned begin, unsigned end,
-                    unsigned tile);
+  void emitIteration(Value w, Value y, Value i);
+  void emitRowGroups(Value w, Value y, ArrayRef<Value> gs);
+  void emitTileLoop(Value w, Value y, ArrayRef<Value> gs, unsigned begin,
+                    unsigned end, unsigned tile);
+  SmallVector<Value> initialAccumulators(unsigned tile);
+  /// Decode kernels on large weights read two row groups half the weight
+  /// apart per iteration: two memory streams per thread.
+  unsigned streams() const {
+    return s.tokens == 1 && l.rowGroups() >= 8 ? 2 : 1;
+  }
+  unsigned iterations() const {
+    return streams() == 2 ? (l.rowGroups() + 1) / 2 : l.rowGroups();
+  }
   SmallVector<Value> emitIntBlock(Value w, Value rec, Value g, Value t0,
                                   unsigned tile, Value blk, ValueRange accs);
   SmallVector<Value> emitFloatBlock(Value w, Value rec, Value g, Value t0,
@@ -306,10 +316,10 @@ void Emitter::emitBody(Value x, Value w, Value y) {
 
   int64_t weights = int64_t(l.rows) * l.cols;
   bool parallel = s.parallelThreshold > 0 && weights >= s.parallelThreshold;
-  Value groups = idx(l.rowGroups());
+  Value groups = idx(iterations());
   if (parallel) {
-    // One row group per iteration: each output row is computed by exactly
-    // one thread in a fixed order, so results do not depend on threads.
+    // Each output row is computed by exactly one thread in a fixed order,
+    // so results do not depend on threads.
     // Emitted as omp ops directly: convert-scf-to-openmp wraps the body in
     // a memref.alloca_scope that later scf-to-cf lowering cannot enter.
     Value zero = idx(0), one = idx(1);
@@ -325,11 +335,11 @@ void Emitter::emitBody(Value x, Value w, Value y) {
     Block &body = nest.getRegion().emplaceBlock();
     Value g = body.addArgument(b.getIndexType(), b.getLoc());
     b.setInsertionPointToStart(&body);
-    emitRowGroup(w, y, g);
+    emitIteration(w, y, g);
     omp::YieldOp::create(b);
   } else {
-    forLoop(b, idx(0), groups, idx(1), {}, [&](Value g, ValueRange) {
-      emitRowGroup(w, y, g);
+    forLoop(b, idx(0), groups, idx(1), {}, [&](Value i, ValueRange) {
+      emitIteration(w, y, i);
       return SmallVector<Value>{};
     });
   }
@@ -505,49 +515,83 @@ Value Emitter::dot(Value acc, Value codes, Value acts) {
       .getResult(0);
 }
 
-void Emitter::emitRowGroup(Value w, Value y, Value g) {
+/// Iteration i: row group i, or row groups i and i + half (the last
+/// iteration of an odd count has only its first).
+void Emitter::emitIteration(Value w, Value y, Value i) {
+  if (streams() == 1)
+    return emitRowGroups(w, y, {i});
+  unsigned half = (l.rowGroups() + 1) / 2;
+  Value second = add(i, idx(half));
+  if (l.rowGroups() % 2 == 0)
+    return emitRowGroups(w, y, {i, second});
+  Value paired = arith::CmpIOp::create(b, arith::CmpIPredicate::ult, second,
+                                       idx(l.rowGroups()));
+  auto branch = scf::IfOp::create(b, paired, /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  emitRowGroups(w, y, {i, second});
+  b.setInsertionPointToStart(branch.elseBlock());
+  emitRowGroups(w, y, {i});
+}
+
+void Emitter::emitRowGroups(Value w, Value y, ArrayRef<Value> gs) {
   unsigned maxTile = intDot ? 4 : 2;
   unsigned T = s.tokens;
   unsigned tile = std::min(maxTile, T);
   unsigned main = T / tile * tile;
-  emitTileLoop(w, y, g, 0, main, tile);
+  emitTileLoop(w, y, gs, 0, main, tile);
   if (main < T)
-    emitTileLoop(w, y, g, main, T, 1);
+    emitTileLoop(w, y, gs, main, T, 1);
 }
 
-void Emitter::emitTileLoop(Value w, Value y, Value g, unsigned begin,
-                           unsigned end, unsigned tile) {
+SmallVector<Value> Emitter::initialAccumulators(unsigned tile) {
   auto f32t = b.getF32Type();
+  SmallVector<Value> init;
+  for (unsigned t = 0; t < tile; ++t) {
+    if (intDot) {
+      for (unsigned c = 0; c < l.chunks(); ++c)
+        init.push_back(arith::ConstantOp::create(
+            b, DenseElementsAttr::get(vec(L, f32t), 0.0f)));
+      if (l.hasMin)
+        init.push_back(arith::ConstantOp::create(
+            b, DenseElementsAttr::get(vec(R, f32t), 0.0f)));
+    } else {
+      for (unsigned a = 0; a < R * G / Lf; ++a)
+        init.push_back(arith::ConstantOp::create(
+            b, DenseElementsAttr::get(vec(Lf, f32t), 0.0f)));
+    }
+  }
+  return init;
+}
+
+void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs,
+                           unsigned begin, unsigned end, unsigned tile) {
   forLoop(b, idx(begin), idx(end), idx(tile), {}, [&](Value t0, ValueRange) {
     SmallVector<Value> init;
-    for (unsigned t = 0; t < tile; ++t) {
-      if (intDot) {
-        for (unsigned c = 0; c < l.chunks(); ++c)
-          init.push_back(arith::ConstantOp::create(
-              b, DenseElementsAttr::get(vec(L, f32t), 0.0f)));
-        if (l.hasMin)
-          init.push_back(arith::ConstantOp::create(
-              b, DenseElementsAttr::get(vec(R, f32t), 0.0f)));
-      } else {
-        for (unsigned a = 0; a < R * G / Lf; ++a)
-          init.push_back(arith::ConstantOp::create(
-              b, DenseElementsAttr::get(vec(Lf, f32t), 0.0f)));
-      }
-    }
-    Value base = scaled(g, int64_t(nb) * l.recordBytes());
+    for (size_t k = 0; k < gs.size(); ++k)
+      llvm::append_range(init, initialAccumulators(tile));
+    size_t per = init.size() / gs.size();
     SmallVector<Value> accs = forLoop(
         b, idx(0), idx(nb), idx(1), init, [&](Value blk, ValueRange args) {
-          Value rec = add(base, scaled(blk, l.recordBytes()));
-          // Prefetch a few records ahead: the weight stream is the bound.
-          unsigned ahead = std::max(1u, 2048u / l.recordBytes()) *
-                           l.recordBytes();
-          memref::PrefetchOp::create(b, w, ValueRange{add(rec, idx(ahead))},
-                                     /*isWrite=*/false, /*locality=*/0,
-                                     /*isDataCache=*/true);
-          return intDot ? emitIntBlock(w, rec, g, t0, tile, blk, args)
-                        : emitFloatBlock(w, rec, g, t0, tile, blk, args);
+          SmallVector<Value> out;
+          for (auto [k, g] : llvm::enumerate(gs)) {
+            Value base = scaled(g, int64_t(nb) * l.recordBytes());
+            Value rec = add(base, scaled(blk, l.recordBytes()));
+            // Prefetch a few records ahead: the weight stream is the bound.
+            unsigned ahead = std::max(1u, 2048u / l.recordBytes()) *
+                             l.recordBytes();
+            memref::PrefetchOp::create(b, w, ValueRange{add(rec, idx(ahead))},
+                                       /*isWrite=*/false, /*locality=*/0,
+                                       /*isDataCache=*/true);
+            ValueRange mine = args.slice(k * per, per);
+            llvm::append_range(
+                out, intDot ? emitIntBlock(w, rec, g, t0, tile, blk, mine)
+                            : emitFloatBlock(w, rec, g, t0, tile, blk, mine));
+          }
+          return out;
         });
-    emitReduceAndStore(y, g, t0, tile, accs);
+    for (auto [k, g] : llvm::enumerate(gs))
+      emitReduceAndStore(y, g, t0, tile, ArrayRef<Value>(accs).slice(k * per, per));
     return SmallVector<Value>{};
   });
 }

@@ -1,15 +1,19 @@
 // RUN: lowbit-opt %s --split-input-file --lowbit-emit-kernels --verify-diagnostics | FileCheck %s
 
 // A decode kernel for AVX-512 VNNI on a weight large enough for threads:
-// activations quantized per group, row groups on OpenMP, vpdpbusd.
+// activations quantized per group, row groups on OpenMP, vpdpbusd; two row
+// groups (two memory streams) per iteration.
 // CHECK-LABEL: func.func private @k(
 // CHECK-NOT: lowbit.kernel
 // CHECK: math.roundeven
 // CHECK: omp.parallel
 // CHECK: omp.wsloop
+// CHECK: omp.loop_nest (%{{.*}}) : index = (%{{.*}}) to (%c512)
 // CHECK: memref.prefetch
 // CHECK: arith.andi {{.*}} : vector<64xi8>
 // CHECK: arith.shrui {{.*}} : vector<64xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: memref.prefetch
 // CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
 // CHECK: vector.reduction <add>, {{.*}} fastmath<reassoc>
 func.func private @k(memref<1x4096xf32, strided<[?, 1], offset: ?>>, memref<9437184xi8>, memref<1x4096xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 4096 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 1048576 : i64, rows = 4096 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}}
