@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <numeric>
 
@@ -27,10 +28,21 @@ std::string KernelLayout::describe() const {
     if (hasMin)
       s += minF16 ? "mh" : "mf";
   }
-  if (!table.empty())
-    s += "t";
-  else
+  // Codebooks are named by a hash of their levels: kernels for different
+  // codebooks must not share a name.
+  if (!table.empty()) {
+    uint32_t h = 2166136261u;
+    for (float v : table) {
+      uint32_t bits;
+      std::memcpy(&bits, &v, 4);
+      h = (h ^ bits) * 16777619u;
+    }
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", h);
+    s += (lookup.empty() ? "t" : "l") + std::string(hex);
+  } else {
     s += "z" + std::to_string(zeroPoint);
+  }
   return s;
 }
 
@@ -213,7 +225,17 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
       lo = std::min(lo, c);
       hi = std::max(hi, c);
     }
-    if (integral && hi - lo <= 255) {
+    if (integral && hi - lo <= 255 && bl.codebook.size() <= 16 &&
+        target.dot != DotKind::None) {
+      // 4-bit indices; a byte shuffle makes them codes level - lo.
+      map.floatTable = true;
+      l.table = bl.codebook;
+      l.zeroPoint = -int(lo);
+      for (float c : bl.codebook)
+        l.lookup.push_back(uint8_t(int(c) - int(lo)));
+      l.lookup.resize(16, 0);
+      maxCode = int(bl.codebook.size()) - 1;
+    } else if (integral && hi - lo <= 255) {
       map.tableShift = -int(lo);
       l.zeroPoint = -int(lo);
       maxCode = int(hi - lo);

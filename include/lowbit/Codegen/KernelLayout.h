@@ -16,6 +16,11 @@
 // (W bytes); with 4-bit codes, chunks 2i and 2i+1 share W bytes as low and
 // high nibbles, so one and/shift decodes two registers.
 //
+// Small integer codebooks (IQ4_NL/IQ4_XS: 16 levels) keep 4-bit indices;
+// the integer path turns them into 8-bit codes u = level + Z with one
+// byte shuffle (pshufb / tbl) through `lookup`, the float path gathers the
+// levels from `table`.
+//
 // Two-level scales (K-quants and other super-blocks): d = sub x D and
 // m = msub x M, with sub and msub one byte per group and row in the record
 // and D, M one float per row and super-block of S groups, after all the
@@ -47,6 +52,7 @@ struct KernelLayout {
   bool hasMin = false;
   bool minF16 = false;
   std::vector<float> table; ///< float codebook levels; empty if affine
+  std::vector<uint8_t> lookup; ///< 16 bytes: index -> level + Z, or empty
   unsigned superGroups = 0;  ///< S; 0 = one-level scales (d, m per group)
   bool subSigned = false;    ///< sub-scales are int8 (else uint8)
   bool superF16 = false;     ///< D and M are halves (else f32)
@@ -96,10 +102,16 @@ std::string repackForKernel(const quant::Scheme &scheme, unsigned rows,
                             const TargetDesc &target, KernelLayout &layout,
                             std::vector<uint8_t> &bytes);
 
-/// True when the integer-dot path applies (affine codes; float codebooks
-/// only run on the float path).
+/// True when the integer-dot path applies (affine codes and integer
+/// codebooks with a byte lookup; float codebooks only run on the float
+/// path).
 inline bool supportsIntegerDot(const KernelLayout &l) {
-  return l.table.empty();
+  return l.table.empty() || !l.lookup.empty();
+}
+
+/// True when the integer path's codes span 8 bits (stored so, or looked up).
+inline bool hasByteCodes(const KernelLayout &l) {
+  return l.codeBits == 8 || !l.lookup.empty();
 }
 
 /// The activation quantization the integer path performs, per group of G

@@ -86,7 +86,7 @@ private:
 
   /// Bias subtracted from codes before a signed x signed dot product.
   int signedBias() const {
-    return s.target->dot == DotKind::NeonSdot ? (l.codeBits == 8 ? 128 : 8)
+    return s.target->dot == DotKind::NeonSdot ? (hasByteCodes(l) ? 128 : 8)
                                                : 0;
   }
 
@@ -97,6 +97,7 @@ private:
   std::pair<Value, Value> loadRecordScales(Value w, Value rec, Value g,
                                            Value blk);
   SmallVector<Value> loadCodes(Value w, Value rec);
+  Value lookupCodes(Value indices);
   Value dot(Value acc, Value codes, Value acts);
   void emitIteration(Value w, Value y, Value i);
   void emitRowGroups(Value w, Value y, ArrayRef<Value> gs);
@@ -209,6 +210,10 @@ DictionaryAttr lowbit::kernelSpecToAttr(MLIRContext *ctx,
       b.getNamedAttr("parallel_threshold",
                      b.getI64IntegerAttr(spec.parallelThreshold)),
   };
+  if (!l.lookup.empty()) {
+    SmallVector<int64_t> lookup(l.lookup.begin(), l.lookup.end());
+    f.push_back(b.getNamedAttr("lookup", b.getI64ArrayAttr(lookup)));
+  }
   if (l.twoLevel()) {
     f.push_back(b.getNamedAttr("super_groups", b.getI64IntegerAttr(l.superGroups)));
     f.push_back(b.getNamedAttr("sub_signed", b.getBoolAttr(l.subSigned)));
@@ -258,6 +263,17 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
         return "table entries must be floats";
       l.table.push_back(f.getValueAsDouble());
     }
+  }
+  if (auto lookup = d.getAs<ArrayAttr>("lookup")) {
+    for (Attribute a : lookup) {
+      auto v = dyn_cast<IntegerAttr>(a);
+      if (!v || v.getInt() < 0 || v.getInt() > 255)
+        return "lookup entries must be integers in [0, 255]";
+      l.lookup.push_back(uint8_t(v.getInt()));
+    }
+    if (l.lookup.size() != 16 || l.codeBits != 4 || l.table.empty() ||
+        l.table.size() > 16)
+      return "a lookup needs 16 entries, 4-bit codes and a table of <= 16";
   }
   auto target = d.getAs<StringAttr>("target");
   spec.target = target ? findTarget(target.getValue()) : nullptr;
@@ -489,6 +505,35 @@ SmallVector<Value> Emitter::loadCodes(Value w, Value rec) {
   return codes;
 }
 
+/// Codebook indices (0..15 per byte) -> codes, with the target's byte
+/// shuffle; `lookup` is replicated into every 16-byte lane.
+Value Emitter::lookupCodes(Value indices) {
+  auto i8 = b.getI8Type();
+  SmallVector<int8_t> bytes;
+  for (unsigned i = 0; i < W; ++i)
+    bytes.push_back(int8_t(l.lookup[i % 16]));
+  Value lut = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(vec(W, i8), ArrayRef<int8_t>(bytes)));
+  const char *name = nullptr;
+  switch (s.target->dot) {
+  case DotKind::X86Vnni512:
+    name = "llvm.x86.avx512.pshuf.b.512";
+    break;
+  case DotKind::X86Vnni256:
+    name = "llvm.x86.avx2.pshuf.b";
+    break;
+  case DotKind::NeonSdot:
+  case DotKind::NeonUsdot:
+    name = "llvm.aarch64.neon.tbl1";
+    break;
+  case DotKind::None:
+    llvm_unreachable("byte lookup without an integer path");
+  }
+  return LLVM::CallIntrinsicOp::create(b, vec(W, i8), b.getStringAttr(name),
+                                       ValueRange{lut, indices})
+      .getResult(0);
+}
+
 Value Emitter::dot(Value acc, Value codes, Value acts) {
   auto i32 = b.getI32Type();
   const char *name = nullptr;
@@ -601,6 +646,9 @@ SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value g,
                                          ValueRange accs) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32t = b.getF32Type();
   SmallVector<Value> codes = loadCodes(w, rec);
+  if (!l.lookup.empty())
+    for (Value &c : codes)
+      c = lookupCodes(c);
   auto [scales, mins] = loadRecordScales(w, rec, g, blk);
   // Lane l of chunk c holds four codes of row (cW + 4l) / G.
   SmallVector<Value> laneScales;

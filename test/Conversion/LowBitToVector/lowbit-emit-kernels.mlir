@@ -53,6 +53,17 @@ func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<320xi8
 
 // -----
 
+// An integer codebook (IQ4_NL's levels): 4-bit indices, one vpshufb
+// through the replicated lookup, then vpdpbusd as for 8-bit codes.
+// CHECK-LABEL: func.func private @k(
+// CHECK: arith.andi {{.*}} : vector<64xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.pshuf.b.512"(%{{.*}}, %{{.*}}) : (vector<64xi8>, vector<64xi8>) -> vector<64xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK-NOT: vector.gather
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, lookup = [0, 23, 45, 66, 85, 102, 117, 130, 140, 152, 164, 177, 191, 207, 223, 240], min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [-127.0, -104.0, -83.0, -65.0, -49.0, -35.0, -22.0, -10.0, 1.0, 13.0, 25.0, 38.0, 53.0, 69.0, 89.0, 113.0], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 127 : i64}}
+
+// -----
+
 // expected-error @+1 {{invalid kernel declaration: missing or mistyped 'tokens'}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", vector_bytes = 64 : i64, zero_point = 8 : i64}}
 
@@ -70,3 +81,8 @@ func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8
 
 // expected-error @+1 {{invalid kernel declaration: inconsistent layout}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<320xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = true, min_f16 = false, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = false, sub_signed = false, super_f16 = true, super_groups = 1 : i64, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 0 : i64}}
+
+// -----
+
+// expected-error @+1 {{invalid kernel declaration: a lookup needs 16 entries, 4-bit codes and a table of <= 16}}
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, lookup = [0, 23, 45], min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [-127.0, -104.0, -83.0], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 127 : i64}}

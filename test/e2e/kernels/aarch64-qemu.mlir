@@ -1,4 +1,5 @@
-// One quantized layer (q4_0 and q6_k, K = 40: a partial last block) built
+// One quantized layer (q4_0, q6_k and iq4_nl with its tbl codebook lookup;
+// K = 40: a partial last block) built
 // as a library by lowbit-compile for AArch64 with dotprod (sdot) and for the
 // host; the same C driver runs both, the AArch64 one under qemu-user, and
 // their outputs agree.
@@ -19,6 +20,14 @@
 // RUN: %cc -O2 %S/Inputs/layer_main.c %t.host6.o -o %t.host6
 // RUN: %t.host6 > %t.host6.txt
 // RUN: %python %S/Inputs/compare_outputs.py %t.host6.txt %t.arm6.txt | FileCheck %s
+// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=iq4_nl" -emit-bytecode -o %t.iq4.mlirbc
+// RUN: lowbit-compile %t.iq4.mlirbc -mtriple=aarch64-linux-gnu -mattr=+dotprod -o %t.armiq4.o
+// RUN: aarch64-linux-gnu-gcc -static -O2 %S/Inputs/layer_main.c %t.armiq4.o -o %t.armiq4
+// RUN: qemu-aarch64 %t.armiq4 > %t.armiq4.txt
+// RUN: lowbit-compile %t.iq4.mlirbc -o %t.hostiq4.o
+// RUN: %cc -O2 %S/Inputs/layer_main.c %t.hostiq4.o -o %t.hostiq4
+// RUN: %t.hostiq4 > %t.hostiq4.txt
+// RUN: %python %S/Inputs/compare_outputs.py %t.hostiq4.txt %t.armiq4.txt | FileCheck %s
 // CHECK: 24 values agree
 
 func.func @layer(%x: tensor<3x40xf32>) -> tensor<3x8xf32> attributes {llvm.emit_c_interface} {

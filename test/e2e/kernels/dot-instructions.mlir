@@ -13,6 +13,15 @@
 // RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=aarch64-linux-gnu -mattr=+dotprod,+i8mm -o %t.usdot.o
 // RUN: llvm-objdump -d %t.usdot.o | FileCheck %s --check-prefix=USDOT
 // USDOT: usdot v{{[0-9]+}}.4s
+// IQ4 codebook indices become codes with one byte shuffle: vpshufb, tbl.
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=iq4_nl" -mtriple=x86_64-linux-gnu -mcpu=x86-64 -mattr=+avx512f,+avx512bw,+avx512vl,+avx512dq,+avx512vnni -o %t.iq4.o
+// RUN: llvm-objdump -d %t.iq4.o | FileCheck %s --check-prefix=PSHUFB
+// PSHUFB: vpshufb %zmm
+// PSHUFB: vpdpbusd %zmm
+// RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=iq4_xs" -mtriple=aarch64-linux-gnu -mattr=+dotprod -o %t.iq4arm.o
+// RUN: llvm-objdump -d %t.iq4arm.o | FileCheck %s --check-prefix=TBL
+// TBL: tbl v{{[0-9]+}}.16b
+// TBL: sdot v{{[0-9]+}}.4s
 // RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=x86_64-linux-gnu -mcpu=x86-64-v3 -o %t.avx2.o
 // RUN: llvm-objdump -d %t.avx2.o | FileCheck %s --check-prefix=NONE
 // RUN: lowbit-compile %data/models/stories260K/stories260K.bin --quantize="default=q4_0" -mtriple=x86_64-linux-gnu -mcpu=x86-64 -mattr=+avx512f,+avx512bw,+avx512vl,+avx512dq,+avx512vnni --float-path -o %t.float.o
