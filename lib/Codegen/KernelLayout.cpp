@@ -160,6 +160,22 @@ void chooseTwoLevelScales(const RowLayout &row,
   l.scaleF16 = l.minF16 = false;
 }
 
+/// The top two bits of 6-bit codes: for chunks 2p and 2p+1, W/2 bytes whose
+/// bits 2k..2k+1 belong to byte j + (k % 2)·W/2 of chunk 2p + k / 2.
+void writeHighPlanes(const KernelLayout &l, const std::vector<uint32_t> &seq,
+                     uint8_t *planes) {
+  const unsigned W = l.vectorBytes, half = W / 2;
+  for (unsigned c = 0; c < l.chunks(); c += 2)
+    for (unsigned j = 0; j < half; ++j) {
+      uint8_t byte = 0;
+      for (unsigned k = 0; k < 4; ++k) {
+        unsigned chunk = c + k / 2, pos = j + (k % 2) * half;
+        byte |= uint8_t(((seq[chunk * W + pos] >> 4) & 3) << (2 * k));
+      }
+      planes[c / 2 * half + j] = byte;
+    }
+}
+
 /// Writes the D and M of every row of group g for the super-block that
 /// starts at group b.
 void writeSuperScales(const KernelLayout &l, const std::vector<RowTerms> &terms,
@@ -251,7 +267,7 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   if (maxCode > 255)
     return "codes of " + std::to_string(bl.code.bits) +
            " bits do not fit the 8-bit kernel codes";
-  l.codeBits = maxCode < 16 ? 4 : 8;
+  l.codeBits = maxCode < 16 ? 4 : maxCode < 64 ? 6 : 8;
   l.hasMin = bl.offset != Offset::None;
 
   // Decode every row into kernel terms, padded to whole groups.
@@ -278,7 +294,7 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   chooseTwoLevelScales(row, terms, l);
 
   const unsigned R = l.rowsPerGroup, G = group, W = l.vectorBytes;
-  if ((R * G) % W != 0 || (l.codeBits == 4 && l.chunks() % 2 != 0))
+  if ((R * G) % W != 0 || (l.codeBits != 8 && l.chunks() % 2 != 0))
     return "internal: record of " + std::to_string(R * G) +
            " codes does not split into " + std::to_string(W) + "-byte chunks";
   const unsigned nb = l.blocksPerRow();
@@ -332,8 +348,10 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
       } else {
         for (unsigned c = 0; c < l.chunks(); c += 2)
           for (unsigned i = 0; i < W; ++i)
-            rec[c / 2 * W + i] = uint8_t(seq[c * W + i] |
-                                         (seq[(c + 1) * W + i] << 4));
+            rec[c / 2 * W + i] = uint8_t((seq[c * W + i] & 15) |
+                                         ((seq[(c + 1) * W + i] & 15) << 4));
+        if (l.codeBits == 6)
+          writeHighPlanes(l, seq, rec + l.chunks() / 2 * W);
       }
     }
   }

@@ -5,7 +5,7 @@
 //
 //   w = d x (u - Z) + m        (float codebooks: w = d x table[u] + m)
 //
-// with u an unsigned code of 4 or 8 bits, d and m one float per group and
+// with u an unsigned code of 4, 6 or 8 bits, d and m one float per group and
 // row (f16 when every value is exactly a half, else f32) and Z a constant.
 // The arithmetic is the decoder's, so weights decode bit-identically to
 // lowbit::quant. Records interleave R rows: for group b of row group g,
@@ -14,7 +14,9 @@
 //
 // and the R*G codes (row-major) are cut into chunks of one vector register
 // (W bytes); with 4-bit codes, chunks 2i and 2i+1 share W bytes as low and
-// high nibbles, so one and/shift decodes two registers.
+// high nibbles, so one and/shift decodes two registers. 6-bit codes add,
+// after the nibbles, W/2 bytes per chunk pair holding the top two bits of
+// its 2W codes (see writeHighPlanes): 6 bits read per code, not 8.
 //
 // Small integer codebooks (IQ4_NL/IQ4_XS: 16 levels) keep 4-bit indices;
 // the integer path turns them into 8-bit codes u = level + Z with one
@@ -46,7 +48,7 @@ struct KernelLayout {
   unsigned group = 32;         ///< G
   unsigned rowsPerGroup = 4;   ///< R
   unsigned vectorBytes = 64;   ///< W
-  unsigned codeBits = 4;       ///< 4 or 8
+  unsigned codeBits = 4;       ///< 4, 6 (nibbles + 2-bit planes) or 8
   int zeroPoint = 0;           ///< Z
   bool scaleF16 = false;
   bool hasMin = false;
@@ -111,7 +113,7 @@ inline bool supportsIntegerDot(const KernelLayout &l) {
 
 /// True when the integer path's codes span 8 bits (stored so, or looked up).
 inline bool hasByteCodes(const KernelLayout &l) {
-  return l.codeBits == 8 || !l.lookup.empty();
+  return l.codeBits != 4 || !l.lookup.empty();
 }
 
 /// The activation quantization the integer path performs, per group of G

@@ -97,6 +97,7 @@ private:
   std::pair<Value, Value> loadRecordScales(Value w, Value rec, Value g,
                                            Value blk);
   SmallVector<Value> loadCodes(Value w, Value rec);
+  void addHighBits(Value w, Value rec, SmallVector<Value> &codes);
   Value lookupCodes(Value indices);
   Value dot(Value acc, Value codes, Value acts);
   void emitIteration(Value w, Value y, Value i);
@@ -285,10 +286,10 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
     return "empty shape";
   if ((l.group != 8 && l.group != 16 && l.group != 32) ||
       (l.superGroups == 1 || l.superGroups > 4096) ||
-      (l.codeBits != 4 && l.codeBits != 8) ||
+      (l.codeBits != 4 && l.codeBits != 6 && l.codeBits != 8) ||
       l.vectorBytes != spec.target->vectorBytes ||
       (l.rowsPerGroup * l.group) % l.vectorBytes != 0 ||
-      (l.codeBits == 4 && l.chunks() % 2 != 0))
+      (l.codeBits != 8 && l.chunks() % 2 != 0))
     return "inconsistent layout";
   return "";
 }
@@ -501,8 +502,42 @@ SmallVector<Value> Emitter::loadCodes(Value w, Value rec) {
       codes.push_back(arith::AndIOp::create(b, raw, low));
       codes.push_back(arith::ShRUIOp::create(b, raw, four));
     }
+    if (l.codeBits == 6)
+      addHighBits(w, rec, codes);
   }
   return codes;
+}
+
+/// 6-bit codes: OR in bits 4-5 from the planes after the nibbles. Plane
+/// byte j of pair p holds, in bits 2k..2k+1, the top bits of byte
+/// j + (k % 2)·W/2 of chunk 2p + k / 2; each is moved to bits 4-5 and two
+/// halves are joined into one register.
+void Emitter::addHighBits(Value w, Value rec, SmallVector<Value> &codes) {
+  auto i8 = b.getI8Type();
+  unsigned half = W / 2, C = l.chunks();
+  Value mask = splatInt(0x30, half, i8);
+  SmallVector<int64_t> join;
+  for (unsigned i = 0; i < W; ++i)
+    join.push_back(i);
+  for (unsigned c = 0; c < C; c += 2) {
+    Value plane = vector::LoadOp::create(
+        b, vec(half, i8), w, ValueRange{add(rec, idx(C / 2 * W + c / 2 * half))});
+    Value parts[4];
+    for (int k = 0; k < 4; ++k) {
+      int shift = 4 - 2 * k; // bits 2k..2k+1 -> 4..5
+      Value v = plane;
+      if (shift > 0)
+        v = arith::ShLIOp::create(b, v, splatInt(shift, half, i8));
+      else if (shift < 0)
+        v = arith::ShRUIOp::create(b, v, splatInt(-shift, half, i8));
+      parts[k] = arith::AndIOp::create(b, v, mask);
+    }
+    for (unsigned k = 0; k < 2; ++k) {
+      Value high =
+          vector::ShuffleOp::create(b, parts[2 * k], parts[2 * k + 1], join);
+      codes[c + k] = arith::OrIOp::create(b, codes[c + k], high);
+    }
+  }
 }
 
 /// Codebook indices (0..15 per byte) -> codes, with the target's byte

@@ -64,6 +64,20 @@ func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8
 
 // -----
 
+// 6-bit codes (q6_k, q5_*): nibbles, then the top two bits from a plane of
+// W/2 bytes per chunk pair, moved to bits 4-5 and joined into registers.
+// CHECK-LABEL: func.func private @k(
+// CHECK: arith.andi {{.*}} : vector<64xi8>
+// CHECK: arith.shrui {{.*}} : vector<64xi8>
+// CHECK: vector.load {{.*}} : memref<416xi8>, vector<32xi8>
+// CHECK: arith.shli {{.*}} : vector<32xi8>
+// CHECK: vector.shuffle {{.*}} : vector<32xi8>, vector<32xi8>
+// CHECK: arith.ori {{.*}} : vector<64xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<416xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 6 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 32 : i64}}
+
+// -----
+
 // expected-error @+1 {{invalid kernel declaration: missing or mistyped 'tokens'}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", vector_bytes = 64 : i64, zero_point = 8 : i64}}
 
