@@ -28,6 +28,8 @@ std::string KernelLayout::describe() const {
     if (hasMin)
       s += minF16 ? "mh" : "mf";
   }
+  if (quad)
+    s += "q";
   // Codebooks are named by a hash of their levels: kernels for different
   // codebooks must not share a name.
   if (!table.empty()) {
@@ -206,7 +208,8 @@ void writeSuperScales(const KernelLayout &l, const std::vector<RowTerms> &terms,
 
 std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
                             const uint8_t *packed, const TargetDesc &target,
-                            KernelLayout &out, std::vector<uint8_t> &bytes) {
+                            KernelLayout &out, std::vector<uint8_t> &bytes,
+                            bool prefill) {
   RowLayout row = makeRowLayout(scheme, cols);
   unsigned sub = row.full.subBlock;
   if (row.hasTail)
@@ -268,6 +271,11 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
     return "codes of " + std::to_string(bl.code.bits) +
            " bits do not fit the 8-bit kernel codes";
   l.codeBits = maxCode < 16 ? 4 : maxCode < 64 ? 6 : 8;
+  if (prefill && target.dot != DotKind::None && supportsIntegerDot(l) &&
+      group % 8 == 0) {
+    l.quad = true;
+    l.rowsPerGroup = target.vectorBytes / 4;
+  }
   l.hasMin = bl.offset != Offset::None;
 
   // Decode every row into kernel terms, padded to whole groups.
@@ -342,6 +350,15 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
       }
       if (l.twoLevel() && b % l.superGroups == 0)
         writeSuperScales(l, terms, g, b, bytes.data());
+      if (l.quad) {
+        // Chunk j: codes 4j..4j+3 of every row (W = 4R).
+        std::vector<uint32_t> quads(R * G);
+        for (unsigned j = 0; j < G / 4; ++j)
+          for (unsigned r = 0; r < R; ++r)
+            for (unsigned i = 0; i < 4; ++i)
+              quads[j * W + 4 * r + i] = seq[r * G + 4 * j + i];
+        seq.swap(quads);
+      }
       if (l.codeBits == 8) {
         for (unsigned i = 0; i < R * G; ++i)
           rec[i] = uint8_t(seq[i]);

@@ -23,6 +23,11 @@
 // byte shuffle (pshufb / tbl) through `lookup`, the float path gathers the
 // levels from `table`.
 //
+// Prefill kernels on the integer path use k-quads instead (`quad`): R = W/4
+// rows, and chunk j holds codes 4j..4j+3 of every row (byte 4r + i = code
+// 4j + i of row r), so one dot product of a chunk with four activations
+// broadcast to every lane gives each row's partial sum in its own lane.
+//
 // Two-level scales (K-quants and other super-blocks): d = sub x D and
 // m = msub x M, with sub and msub one byte per group and row in the record
 // and D, M one float per row and super-block of S groups, after all the
@@ -55,6 +60,7 @@ struct KernelLayout {
   bool minF16 = false;
   std::vector<float> table; ///< float codebook levels; empty if affine
   std::vector<uint8_t> lookup; ///< 16 bytes: index -> level + Z, or empty
+  bool quad = false;         ///< k-quad chunks (prefill, integer path)
   unsigned superGroups = 0;  ///< S; 0 = one-level scales (d, m per group)
   bool subSigned = false;    ///< sub-scales are int8 (else uint8)
   bool superF16 = false;     ///< D and M are halves (else f32)
@@ -97,12 +103,13 @@ struct KernelLayout {
 };
 
 /// Repacks `rows` rows of `scheme`-packed bytes (lowbit::quant's row
-/// layout) for `target`. Returns an empty string on success, else why the
-/// scheme cannot be expressed (never silently approximated).
+/// layout) for `target`; `prefill` asks for k-quads where the integer path
+/// applies. Returns an empty string on success, else why the scheme cannot
+/// be expressed (never silently approximated).
 std::string repackForKernel(const quant::Scheme &scheme, unsigned rows,
                             unsigned cols, const uint8_t *packed,
                             const TargetDesc &target, KernelLayout &layout,
-                            std::vector<uint8_t> &bytes);
+                            std::vector<uint8_t> &bytes, bool prefill = false);
 
 /// True when the integer-dot path applies (affine codes and integer
 /// codebooks with a byte lookup; float codebooks only run on the float

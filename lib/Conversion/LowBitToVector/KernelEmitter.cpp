@@ -41,13 +41,15 @@ struct ActBuffers {
   Value corr;   ///< memref<T*nb*A/4 x i32>
   Value scale;  ///< memref<T*nb x f32>
   Value sum;    ///< memref<T*nb x f32> (scale x sum of codes), if hasMin
+  Value total;  ///< k-quads: memref<T*nb x i32>, (bias - Z) x sum of codes
   Value padded; ///< float path: memref<T*Kp x f32>
 };
 
 class Emitter {
 public:
   Emitter(LocBuilder &b, const KernelSpec &s)
-      : b(b), s(s), l(s.layout), intDot(usesIntegerDot(s)) {
+      : b(b), s(s), l(s.layout), intDot(usesIntegerDot(s)),
+        quad(intDot && s.layout.quad) {
     G = l.group;
     R = l.rowsPerGroup;
     W = l.vectorBytes;
@@ -63,7 +65,7 @@ private:
   LocBuilder &b;
   const KernelSpec &s;
   const KernelLayout &l;
-  bool intDot;
+  bool intDot, quad;
   unsigned G, R, W, nb, A, L, Lf;
   ActBuffers act;
   Value table; ///< memref<2^bits x f32> of a float codebook
@@ -119,7 +121,12 @@ private:
                                     unsigned tile, Value blk, ValueRange accs);
   void emitReduceAndStore(Value y, Value g, Value t0, unsigned tile,
                           ValueRange accs);
+  SmallVector<Value> emitQuadBlock(Value w, Value rec, Value g, Value t0,
+                                   unsigned tile, Value blk, ValueRange accs);
+  Value broadcastQuad(Value tb, unsigned j);
   unsigned accsPerToken() const {
+    if (quad)
+      return 1;
     return intDot ? l.chunks() + (l.hasMin ? 1 : 0) : R * G / Lf;
   }
 };
@@ -211,6 +218,8 @@ DictionaryAttr lowbit::kernelSpecToAttr(MLIRContext *ctx,
       b.getNamedAttr("parallel_threshold",
                      b.getI64IntegerAttr(spec.parallelThreshold)),
   };
+  if (l.quad)
+    f.push_back(b.getNamedAttr("quad", b.getBoolAttr(true)));
   if (!l.lookup.empty()) {
     SmallVector<int64_t> lookup(l.lookup.begin(), l.lookup.end());
     f.push_back(b.getNamedAttr("lookup", b.getI64ArrayAttr(lookup)));
@@ -248,6 +257,8 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
   l.scaleF16 = flag("scale_f16");
   l.hasMin = flag("has_min");
   l.minF16 = flag("min_f16");
+  if (d.get("quad"))
+    l.quad = flag("quad");
   // Two-level scale fields are optional: absent means one level.
   if (d.get("super_groups")) {
     l.superGroups = i("super_groups");
@@ -289,7 +300,8 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
       (l.codeBits != 4 && l.codeBits != 6 && l.codeBits != 8) ||
       l.vectorBytes != spec.target->vectorBytes ||
       (l.rowsPerGroup * l.group) % l.vectorBytes != 0 ||
-      (l.codeBits != 8 && l.chunks() % 2 != 0))
+      (l.codeBits != 8 && l.chunks() % 2 != 0) ||
+      (l.quad && (l.rowsPerGroup * 4 != l.vectorBytes || !usesIntegerDot(spec))))
     return "inconsistent layout";
   return "";
 }
@@ -307,6 +319,8 @@ void Emitter::emitBody(Value x, Value w, Value y) {
     act.scale = alloc(T * nb, f32t);
     if (l.hasMin)
       act.sum = alloc(T * nb, f32t);
+    if (quad)
+      act.total = alloc(T * nb, i32);
     prepareIntActivations(x);
   } else {
     act.padded = alloc(T * int64_t(l.paddedCols()), f32t);
@@ -360,7 +374,8 @@ void Emitter::emitBody(Value x, Value w, Value y) {
       return SmallVector<Value>{};
     });
   }
-  for (Value v : {act.codes, act.corr, act.scale, act.sum, act.padded})
+  for (Value v : {act.codes, act.corr, act.scale, act.sum, act.total,
+                  act.padded})
     if (v)
       memref::DeallocOp::create(b, v);
 }
@@ -415,6 +430,14 @@ void Emitter::prepareIntActivations(Value x) {
       vector::StoreOp::create(b, corr, act.corr,
                               ValueRange{scaled(tb, A / 4)});
       memref::StoreOp::create(b, scale, act.scale, ValueRange{tb});
+      if (quad) {
+        Value sum = vector::ReductionOp::create(b, vector::CombiningKind::ADD,
+                                                qi);
+        Value factor = arith::ConstantOp::create(
+            b, b.getI32IntegerAttr(int32_t(signedBias()) - l.zeroPoint));
+        memref::StoreOp::create(b, arith::MulIOp::create(b, sum, factor),
+                                act.total, ValueRange{tb});
+      }
       if (l.hasMin) {
         Value sum = vector::ReductionOp::create(b, vector::CombiningKind::ADD,
                                                 qi);
@@ -615,7 +638,7 @@ void Emitter::emitIteration(Value w, Value y, Value i) {
 }
 
 void Emitter::emitRowGroups(Value w, Value y, ArrayRef<Value> gs) {
-  unsigned maxTile = intDot ? 4 : 2;
+  unsigned maxTile = quad ? 8 : intDot ? 4 : 2;
   unsigned T = s.tokens;
   unsigned tile = std::min(maxTile, T);
   unsigned main = T / tile * tile;
@@ -628,7 +651,10 @@ SmallVector<Value> Emitter::initialAccumulators(unsigned tile) {
   auto f32t = b.getF32Type();
   SmallVector<Value> init;
   for (unsigned t = 0; t < tile; ++t) {
-    if (intDot) {
+    if (quad) {
+      init.push_back(arith::ConstantOp::create(
+          b, DenseElementsAttr::get(vec(R, f32t), 0.0f)));
+    } else if (intDot) {
       for (unsigned c = 0; c < l.chunks(); ++c)
         init.push_back(arith::ConstantOp::create(
             b, DenseElementsAttr::get(vec(L, f32t), 0.0f)));
@@ -665,8 +691,9 @@ void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs,
                                        /*isDataCache=*/true);
             ValueRange mine = args.slice(k * per, per);
             llvm::append_range(
-                out, intDot ? emitIntBlock(w, rec, g, t0, tile, blk, mine)
-                            : emitFloatBlock(w, rec, g, t0, tile, blk, mine));
+                out, quad     ? emitQuadBlock(w, rec, g, t0, tile, blk, mine)
+                     : intDot ? emitIntBlock(w, rec, g, t0, tile, blk, mine)
+                              : emitFloatBlock(w, rec, g, t0, tile, blk, mine));
           }
           return out;
         });
@@ -716,6 +743,48 @@ SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value g,
       out.push_back(
           vector::FMAOp::create(b, mins, sa, accs[t * per + l.chunks()]));
     }
+  }
+  return out;
+}
+
+/// Activations 4j..4j+3 of (token, group) `tb` in every i32 lane.
+Value Emitter::broadcastQuad(Value tb, unsigned j) {
+  auto i8 = b.getI8Type(), i32 = b.getI32Type();
+  Value four = vector::LoadOp::create(b, vec(4, i8), act.codes,
+                                      ValueRange{add(scaled(tb, A), idx(4 * j))});
+  Value word = vector::ExtractOp::create(
+      b, vector::BitCastOp::create(b, vec(1, i32), four), int64_t(0));
+  return vector::BitCastOp::create(b, vec(W, i8), splat(word, L));
+}
+
+/// k-quads: lane r of every dot is row r, so a group's chunks accumulate
+/// in one i32 register per token (started at the zero-point correction),
+/// converted and scaled once per group.
+SmallVector<Value> Emitter::emitQuadBlock(Value w, Value rec, Value g,
+                                          Value t0, unsigned tile, Value blk,
+                                          ValueRange accs) {
+  Type f32t = b.getF32Type();
+  SmallVector<Value> codes = loadCodes(w, rec);
+  if (!l.lookup.empty())
+    for (Value &c : codes)
+      c = lookupCodes(c);
+  auto [scales, mins] = loadRecordScales(w, rec, g, blk);
+  SmallVector<Value> out;
+  for (unsigned t = 0; t < tile; ++t) {
+    Value tb = add(scaled(add(t0, idx(t)), nb), blk);
+    Value total = memref::LoadOp::create(b, act.total, ValueRange{tb});
+    Value acc = splat(total, L);
+    for (unsigned j = 0; j < l.chunks(); ++j)
+      acc = dot(acc, codes[j], broadcastQuad(tb, j));
+    Value da = splat(memref::LoadOp::create(b, act.scale, ValueRange{tb}), R);
+    Value f = arith::SIToFPOp::create(b, vec(R, f32t), acc);
+    Value sum = vector::FMAOp::create(
+        b, f, arith::MulFOp::create(b, scales, da), accs[t]);
+    if (l.hasMin) {
+      Value sa = splat(memref::LoadOp::create(b, act.sum, ValueRange{tb}), R);
+      sum = vector::FMAOp::create(b, mins, sa, sum);
+    }
+    out.push_back(sum);
   }
   return out;
 }
@@ -778,6 +847,13 @@ void Emitter::emitReduceAndStore(Value y, Value g, Value t0, unsigned tile,
                                  ValueRange accs) {
   unsigned per = accsPerToken();
   auto reassoc = arith::FastMathFlags::reassoc;
+  if (quad) {
+    // One lane per row: no reduction.
+    for (unsigned t = 0; t < tile; ++t)
+      vector::StoreOp::create(b, accs[t], y,
+                              ValueRange{add(t0, idx(t)), scaled(g, R)});
+    return;
+  }
   for (unsigned t = 0; t < tile; ++t) {
     Value tok = add(t0, idx(t));
     SmallVector<Value> rowSums(R);

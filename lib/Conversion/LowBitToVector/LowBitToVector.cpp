@@ -129,7 +129,7 @@ struct ConvertLowBitToVector
     std::vector<uint8_t> repacked;
     std::string err = repackForKernel(
         scheme, n, k, reinterpret_cast<const uint8_t *>(bytes.data()), desc,
-        spec.layout, repacked);
+        spec.layout, repacked, /*prefill=*/spec.tokens > 1 && !floatPath);
     if (!err.empty())
       return op.emitError() << "convert-lowbit-to-vector: cannot lay out "
                             << quant::printScheme(scheme) << " for "

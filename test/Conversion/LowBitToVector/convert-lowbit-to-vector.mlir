@@ -7,7 +7,7 @@
 // is repacked (q4_0: nibbles + f16 scales, 4 rows interleaved) into its own
 // blob; the result buffer is padded to whole row groups and sliced.
 // CHECK: remark: q4_0 6x64 x 1 token(s): vpdpbusd zmm, layout u4g32r4hz8, 288 bytes
-// CHECK: remark: q4_0 6x64 x 3 token(s): vpdpbusd zmm, layout u4g32r4hz8, 288 bytes
+// CHECK: remark: q4_0 6x64 x 3 token(s): vpdpbusd zmm, layout u4g32r16hqz8, 576 bytes
 // CHECK-LABEL: func.func @decode(
 // CHECK: %[[X:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x64xf32> to memref<1x64xf32, strided<[?, 1], offset: ?>>
 // CHECK: %[[WT:.*]] = arith.constant dense_resource<lowbit.vector.weight> : tensor<288xi8>
@@ -17,13 +17,16 @@
 // CHECK: %[[T:.*]] = bufferization.to_tensor %[[Y]] restrict writable
 // CHECK: tensor.extract_slice %[[T]][0, 0] [1, 6] [1, 1]
 // CHECK-NOT: lowbit.matmul
-// Three tokens: a kernel of its own, register-tiled over tokens.
+// Three tokens: a kernel of its own, register-tiled over tokens, on
+// k-quads (16 rows, one lane per row).
 // CHECK-LABEL: func.func @prefill(
-// CHECK: call @lowbit_kernel_u4g32r4hz8_6x64_t3_i8
+// CHECK: call @lowbit_kernel_u4g32r16hqz8_6x64_t3_i8
 // CHECK: func.func private @lowbit_kernel_u4g32r4hz8_6x64_t1_i8(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>)
 // CHECK-SAME: lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false
 // CHECK-SAME: rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}
-// CHECK: func.func private @lowbit_kernel_u4g32r4hz8_6x64_t3_i8
+// CHECK: func.func private @lowbit_kernel_u4g32r16hqz8_6x64_t3_i8
+// CHECK-SAME: quad = true
+// CHECK-SAME: rows_per_group = 16 : i64
 // CHECK-SAME: tokens = 3 : i64
 
 // FLOAT: func.func private @lowbit_kernel_u4g32r4hz8_6x64_t1_f32({{.*}}memref<1x8xf32>)

@@ -78,6 +78,22 @@ func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<416xi8
 
 // -----
 
+// Prefill on k-quads: the zero-point correction starts one i32 register
+// per token, four activations are broadcast to every lane per chunk, and
+// rows are lanes, so the result is stored without a reduction.
+// CHECK-LABEL: func.func private @k(
+// CHECK: vector.reduction <add>, {{.*}} : vector<32xi32> into i32
+// CHECK: vector.load {{.*}} : memref<{{[0-9]+}}xi8>, vector<4xi8>
+// CHECK: vector.bitcast {{.*}} : vector<4xi8> to vector<1xi32>
+// CHECK: vector.broadcast {{.*}} : i32 to vector<16xi32>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK: vector.fma {{.*}} : vector<16xf32>
+// CHECK-NOT: vector.reduction <add>, {{.*}} fastmath<reassoc>
+// CHECK: vector.store {{.*}} : memref<3x16xf32>, vector<16xf32>
+func.func private @k(memref<3x64xf32, strided<[?, 1], offset: ?>>, memref<576xi8>, memref<3x16xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 1048576 : i64, quad = true, rows = 6 : i64, rows_per_group = 16 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 3 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}}
+
+// -----
+
 // expected-error @+1 {{invalid kernel declaration: missing or mistyped 'tokens'}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", vector_bytes = 64 : i64, zero_point = 8 : i64}}
 
@@ -100,3 +116,9 @@ func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<320xi8
 
 // expected-error @+1 {{invalid kernel declaration: a lookup needs 16 entries, 4-bit codes and a table of <= 16}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, lookup = [0, 23, 45], min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [-127.0, -104.0, -83.0], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 127 : i64}}
+
+// -----
+
+// k-quads need one row per i32 lane (rows_per_group = vector_bytes / 4).
+// expected-error @+1 {{invalid kernel declaration: inconsistent layout}}
+func.func private @k(memref<3x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<3x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, quad = true, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 3 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}}

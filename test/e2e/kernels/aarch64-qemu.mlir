@@ -9,7 +9,7 @@
 // RUN: aarch64-linux-gnu-gcc -static -O2 %S/Inputs/layer_main.c %t.arm.o -o %t.arm
 // RUN: qemu-aarch64 %t.arm > %t.arm.txt
 // RUN: lowbit-compile %t.q4.mlirbc -o %t.host.o
-// RUN: %cc -O2 %S/Inputs/layer_main.c %t.host.o -o %t.host
+// RUN: %cc -O2 %S/Inputs/layer_main.c %t.host.o %runtime_link -o %t.host
 // RUN: %t.host > %t.host.txt
 // RUN: %python %S/Inputs/compare_outputs.py %t.host.txt %t.arm.txt | FileCheck %s
 // RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q6_k" -emit-bytecode -o %t.q6.mlirbc
@@ -17,7 +17,7 @@
 // RUN: aarch64-linux-gnu-gcc -static -O2 %S/Inputs/layer_main.c %t.arm6.o -o %t.arm6
 // RUN: qemu-aarch64 %t.arm6 > %t.arm6.txt
 // RUN: lowbit-compile %t.q6.mlirbc -o %t.host6.o
-// RUN: %cc -O2 %S/Inputs/layer_main.c %t.host6.o -o %t.host6
+// RUN: %cc -O2 %S/Inputs/layer_main.c %t.host6.o %runtime_link -o %t.host6
 // RUN: %t.host6 > %t.host6.txt
 // RUN: %python %S/Inputs/compare_outputs.py %t.host6.txt %t.arm6.txt | FileCheck %s
 // RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=iq4_nl" -emit-bytecode -o %t.iq4.mlirbc
@@ -25,7 +25,7 @@
 // RUN: aarch64-linux-gnu-gcc -static -O2 %S/Inputs/layer_main.c %t.armiq4.o -o %t.armiq4
 // RUN: qemu-aarch64 %t.armiq4 > %t.armiq4.txt
 // RUN: lowbit-compile %t.iq4.mlirbc -o %t.hostiq4.o
-// RUN: %cc -O2 %S/Inputs/layer_main.c %t.hostiq4.o -o %t.hostiq4
+// RUN: %cc -O2 %S/Inputs/layer_main.c %t.hostiq4.o %runtime_link -o %t.hostiq4
 // RUN: %t.hostiq4 > %t.hostiq4.txt
 // RUN: %python %S/Inputs/compare_outputs.py %t.hostiq4.txt %t.armiq4.txt | FileCheck %s
 // CHECK: 24 values agree
