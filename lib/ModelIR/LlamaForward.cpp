@@ -125,28 +125,31 @@ func.func private @lowbit_rope_$N(%x: tensor<1x$Nxf32>, %pos: index, %freq: tens
 
 const char *kAttention = R"mlir(
 // Causal grouped-query attention of one query over cache positions <= pos.
-func.func private @lowbit_attention(%q: tensor<1x$Dxf32>, %k: tensor<$Sx$KVDxf32>, %v: tensor<$Sx$KVDxf32>, %pos: index) -> tensor<1x$Dxf32> {
+func.func private @lowbit_attention(%q: tensor<1x$Dxf32>, %k: tensor<?x$KVDxf32>, %v: tensor<?x$KVDxf32>, %pos: index) -> tensor<1x$Dxf32> {
+  // Only the pos + 1 cached positions take part (K and V are sliced to them).
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %k, %c0 : tensor<?x$KVDxf32>
   %zero = arith.constant 0.0 : f32
   %ninf = arith.constant 0xFF800000 : f32
   %qh = tensor.expand_shape %q [[0], [1, 2]] output_shape [1, $H, $HS] : tensor<1x$Dxf32> into tensor<1x$Hx$HSxf32>
   %q2 = tensor.collapse_shape %qh [[0, 1], [2]] : tensor<1x$Hx$HSxf32> into tensor<$Hx$HSxf32>
-  %e0 = tensor.empty() : tensor<$Hx$Sxf32>
-  %z0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<$Hx$Sxf32>) -> tensor<$Hx$Sxf32>
+  %e0 = tensor.empty(%n) : tensor<$Hx?xf32>
+  %z0 = linalg.fill ins(%zero : f32) outs(%e0 : tensor<$Hx?xf32>) -> tensor<$Hx?xf32>
   %dots = linalg.generic {indexing_maps = [affine_map<(h, t, j) -> (h, j)>,
                                            affine_map<(h, t, j) -> (t, (h floordiv $G) * $HS + j)>,
                                            affine_map<(h, t, j) -> (h, t)>],
                           iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%q2, %k : tensor<$Hx$HSxf32>, tensor<$Sx$KVDxf32>) outs(%z0 : tensor<$Hx$Sxf32>) {
+      ins(%q2, %k : tensor<$Hx$HSxf32>, tensor<?x$KVDxf32>) outs(%z0 : tensor<$Hx?xf32>) {
   ^bb0(%a: f32, %b: f32, %s: f32):
     %m = arith.mulf %a, %b : f32
     %t = arith.addf %s, %m : f32
     linalg.yield %t : f32
-  } -> tensor<$Hx$Sxf32>
-  // Scaled scores, -inf after pos.
-  %e1 = tensor.empty() : tensor<$Hx$Sxf32>
+  } -> tensor<$Hx?xf32>
+  // Scaled scores (-inf after pos, which the slice already leaves out).
+  %e1 = tensor.empty(%n) : tensor<$Hx?xf32>
   %scores = linalg.generic {indexing_maps = [affine_map<(h, t) -> (h, t)>, affine_map<(h, t) -> (h, t)>],
                             iterator_types = ["parallel", "parallel"]}
-      ins(%dots : tensor<$Hx$Sxf32>) outs(%e1 : tensor<$Hx$Sxf32>) {
+      ins(%dots : tensor<$Hx?xf32>) outs(%e1 : tensor<$Hx?xf32>) {
   ^bb0(%d: f32, %o: f32):
     %scale = arith.constant $SQRTHS : f32
     %t = linalg.index 1 : index
@@ -154,48 +157,48 @@ func.func private @lowbit_attention(%q: tensor<1x$Dxf32>, %k: tensor<$Sx$KVDxf32
     %s = arith.divf %d, %scale : f32
     %r = arith.select %valid, %s, %ninf : f32
     linalg.yield %r : f32
-  } -> tensor<$Hx$Sxf32>
+  } -> tensor<$Hx?xf32>
   %e2 = tensor.empty() : tensor<$Hxf32>
   %m0 = linalg.fill ins(%ninf : f32) outs(%e2 : tensor<$Hxf32>) -> tensor<$Hxf32>
   %max = linalg.generic {indexing_maps = [affine_map<(h, t) -> (h, t)>, affine_map<(h, t) -> (h)>],
                          iterator_types = ["parallel", "reduction"]}
-      ins(%scores : tensor<$Hx$Sxf32>) outs(%m0 : tensor<$Hxf32>) {
+      ins(%scores : tensor<$Hx?xf32>) outs(%m0 : tensor<$Hxf32>) {
   ^bb0(%s: f32, %m: f32):
     %r = arith.maximumf %s, %m : f32
     linalg.yield %r : f32
   } -> tensor<$Hxf32>
-  %e3 = tensor.empty() : tensor<$Hx$Sxf32>
+  %e3 = tensor.empty(%n) : tensor<$Hx?xf32>
   %ex = linalg.generic {indexing_maps = [affine_map<(h, t) -> (h, t)>, affine_map<(h, t) -> (h)>, affine_map<(h, t) -> (h, t)>],
                         iterator_types = ["parallel", "parallel"]}
-      ins(%scores, %max : tensor<$Hx$Sxf32>, tensor<$Hxf32>) outs(%e3 : tensor<$Hx$Sxf32>) {
+      ins(%scores, %max : tensor<$Hx?xf32>, tensor<$Hxf32>) outs(%e3 : tensor<$Hx?xf32>) {
   ^bb0(%s: f32, %m: f32, %o: f32):
     %d = arith.subf %s, %m : f32
     %r = math.exp %d : f32
     linalg.yield %r : f32
-  } -> tensor<$Hx$Sxf32>
+  } -> tensor<$Hx?xf32>
   %s0 = linalg.fill ins(%zero : f32) outs(%e2 : tensor<$Hxf32>) -> tensor<$Hxf32>
   %sum = linalg.generic {indexing_maps = [affine_map<(h, t) -> (h, t)>, affine_map<(h, t) -> (h)>],
                          iterator_types = ["parallel", "reduction"]}
-      ins(%ex : tensor<$Hx$Sxf32>) outs(%s0 : tensor<$Hxf32>) {
+      ins(%ex : tensor<$Hx?xf32>) outs(%s0 : tensor<$Hxf32>) {
   ^bb0(%x: f32, %s: f32):
     %r = arith.addf %s, %x : f32
     linalg.yield %r : f32
   } -> tensor<$Hxf32>
-  %e4 = tensor.empty() : tensor<$Hx$Sxf32>
+  %e4 = tensor.empty(%n) : tensor<$Hx?xf32>
   %p = linalg.generic {indexing_maps = [affine_map<(h, t) -> (h, t)>, affine_map<(h, t) -> (h)>, affine_map<(h, t) -> (h, t)>],
                        iterator_types = ["parallel", "parallel"]}
-      ins(%ex, %sum : tensor<$Hx$Sxf32>, tensor<$Hxf32>) outs(%e4 : tensor<$Hx$Sxf32>) {
+      ins(%ex, %sum : tensor<$Hx?xf32>, tensor<$Hxf32>) outs(%e4 : tensor<$Hx?xf32>) {
   ^bb0(%x: f32, %s: f32, %o: f32):
     %r = arith.divf %x, %s : f32
     linalg.yield %r : f32
-  } -> tensor<$Hx$Sxf32>
+  } -> tensor<$Hx?xf32>
   %e5 = tensor.empty() : tensor<$Hx$HSxf32>
   %z5 = linalg.fill ins(%zero : f32) outs(%e5 : tensor<$Hx$HSxf32>) -> tensor<$Hx$HSxf32>
   %out = linalg.generic {indexing_maps = [affine_map<(h, j, t) -> (h, t)>,
                                           affine_map<(h, j, t) -> (t, (h floordiv $G) * $HS + j)>,
                                           affine_map<(h, j, t) -> (h, j)>],
                          iterator_types = ["parallel", "parallel", "reduction"]}
-      ins(%p, %v : tensor<$Hx$Sxf32>, tensor<$Sx$KVDxf32>) outs(%z5 : tensor<$Hx$HSxf32>) {
+      ins(%p, %v : tensor<$Hx?xf32>, tensor<?x$KVDxf32>) outs(%z5 : tensor<$Hx$HSxf32>) {
   ^bb0(%a: f32, %b: f32, %s: f32):
     %m = arith.mulf %a, %b : f32
     %t = arith.addf %s, %m : f32
@@ -234,9 +237,11 @@ const char *kLayer = R"mlir(
   %kr$L = func.call @lowbit_rope_$KVD(%k$L, %pos, %freq) : (tensor<1x$KVDxf32>, index, tensor<$HALFxf32>) -> tensor<1x$KVDxf32>
   %kc$NEXT = tensor.insert_slice %kr$L into %kc$L[$L, %pos, 0] [1, 1, $KVD] [1, 1, 1] : tensor<1x$KVDxf32> into tensor<$NLx$Sx$KVDxf32>
   %vc$NEXT = tensor.insert_slice %v$L into %vc$L[$L, %pos, 0] [1, 1, $KVD] [1, 1, 1] : tensor<1x$KVDxf32> into tensor<$NLx$Sx$KVDxf32>
-  %kl$L = tensor.extract_slice %kc$NEXT[$L, 0, 0] [1, $S, $KVD] [1, 1, 1] : tensor<$NLx$Sx$KVDxf32> to tensor<$Sx$KVDxf32>
-  %vl$L = tensor.extract_slice %vc$NEXT[$L, 0, 0] [1, $S, $KVD] [1, 1, 1] : tensor<$NLx$Sx$KVDxf32> to tensor<$Sx$KVDxf32>
-  %att$L = func.call @lowbit_attention(%qr$L, %kl$L, %vl$L, %pos) : (tensor<1x$Dxf32>, tensor<$Sx$KVDxf32>, tensor<$Sx$KVDxf32>, index) -> tensor<1x$Dxf32>
+  %one$L = arith.constant 1 : index
+  %n$L = arith.addi %pos, %one$L : index
+  %kl$L = tensor.extract_slice %kc$NEXT[$L, 0, 0] [1, %n$L, $KVD] [1, 1, 1] : tensor<$NLx$Sx$KVDxf32> to tensor<?x$KVDxf32>
+  %vl$L = tensor.extract_slice %vc$NEXT[$L, 0, 0] [1, %n$L, $KVD] [1, 1, 1] : tensor<$NLx$Sx$KVDxf32> to tensor<?x$KVDxf32>
+  %att$L = func.call @lowbit_attention(%qr$L, %kl$L, %vl$L, %pos) : (tensor<1x$Dxf32>, tensor<?x$KVDxf32>, tensor<?x$KVDxf32>, index) -> tensor<1x$Dxf32>
   %o$L = func.call @blk_$L_attn_output_weight(%att$L) : (tensor<1x$Dxf32>) -> tensor<1x$Dxf32>
   %h$L = func.call @lowbit_add_$D(%x$L, %o$L) : (tensor<1x$Dxf32>, tensor<1x$Dxf32>) -> tensor<1x$Dxf32>
   %hb$L = func.call @lowbit_rmsnorm(%h$L, %fn$L) : (tensor<1x$Dxf32>, tensor<$Dxf32>) -> tensor<1x$Dxf32>

@@ -281,9 +281,16 @@ int main(int argc, char **argv) {
   if (!llvmModule)
     return fail("translation to LLVM IR failed");
   bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
-  if (forward)
+  if (forward) {
+    // A model exports forward and its C interface; kernels and per-weight
+    // functions become internal (inlinable, not exported from a library).
+    for (llvm::Function &f : *llvmModule)
+      if (!f.isDeclaration() && f.getName() != "forward" &&
+          f.getName() != "_mlir_ciface_forward")
+        f.setLinkage(llvm::GlobalValue::InternalLinkage);
     lowbit::addModelInfo(*llvmModule, shape,
                          tokenizer ? &*tokenizer : nullptr);
+  }
   if (!external.offsets.empty())
     lowbit::addExternalWeightsInfo(*llvmModule, external);
   llvmModule->setTargetTriple(tm->getTargetTriple());
