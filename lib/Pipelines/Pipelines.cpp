@@ -31,7 +31,7 @@ void lowbit::buildQuantizePipeline(OpPassManager &pm,
 // Everything after the lowbit ops are gone. Kernel bodies are written after
 // buffer deallocation, which cannot analyse the LLVM intrinsics they use.
 static const char *const kUpstreamLowering =
-    "one-shot-bufferize{bufferize-function-boundaries "
+    "inline,one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
     "lowbit-emit-kernels,"
