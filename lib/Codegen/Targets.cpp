@@ -23,14 +23,18 @@ static const char *const kI8mm[] = {"neon", "dotprod", "i8mm"};
 
 // Ordered from least to most capable within each architecture.
 static const TargetDesc kTargets[] = {
-    {"x86-64", "x86_64", kNone, 16, DotKind::None, 4},
-    {"x86-64-v3", "x86_64", kV3, 32, DotKind::None, 4},
-    {"x86-64-v3-vnni", "x86_64", kV3Vnni, 32, DotKind::X86Vnni256, 4},
-    {"x86-64-v4", "x86_64", kV4, 64, DotKind::None, 4},
-    {"x86-64-v4-vnni", "x86_64", kV4Vnni, 64, DotKind::X86Vnni512, 4},
-    {"aarch64", "aarch64", kNeon, 16, DotKind::None, 4},
-    {"aarch64-dotprod", "aarch64", kDotprod, 16, DotKind::NeonSdot, 4},
-    {"aarch64-i8mm", "aarch64", kI8mm, 16, DotKind::NeonUsdot, 4},
+    {"x86-64", "x86_64", kNone, 16, DotKind::None, 4, nullptr, nullptr},
+    {"x86-64-v3", "x86_64", kV3, 32, DotKind::None, 4, nullptr, nullptr},
+    {"x86-64-v3-vnni", "x86_64", kV3Vnni, 32, DotKind::X86Vnni256, 4,
+     "llvm.x86.avx512.vpdpbusd.256", "llvm.x86.avx2.pshuf.b"},
+    {"x86-64-v4", "x86_64", kV4, 64, DotKind::None, 4, nullptr, nullptr},
+    {"x86-64-v4-vnni", "x86_64", kV4Vnni, 64, DotKind::X86Vnni512, 4,
+     "llvm.x86.avx512.vpdpbusd.512", "llvm.x86.avx512.pshuf.b.512"},
+    {"aarch64", "aarch64", kNeon, 16, DotKind::None, 4, nullptr, nullptr},
+    {"aarch64-dotprod", "aarch64", kDotprod, 16, DotKind::NeonSdot, 4,
+     "llvm.aarch64.neon.sdot.v4i32.v16i8", "llvm.aarch64.neon.tbl1"},
+    {"aarch64-i8mm", "aarch64", kI8mm, 16, DotKind::NeonUsdot, 4,
+     "llvm.aarch64.neon.usdot.v4i32.v16i8", "llvm.aarch64.neon.tbl1"},
 };
 
 ArrayRef<TargetDesc> targetTable() { return kTargets; }

@@ -1,6 +1,7 @@
 //===- CompiledMatmul.cpp - JIT-compiled single quantized matmul ----------===//
 
 #include "lowbit/Harness/CompiledMatmul.h"
+#include "lowbit/Harness/Jit.h"
 #include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Pipelines/Pipelines.h"
@@ -9,7 +10,6 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -21,7 +21,6 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
-#include "llvm/Support/TargetSelect.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -49,8 +48,6 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
     lowbit::registerLowBitConversionPasses();
     lowbit::registerAllPipelines();
     mlir::registerAllPasses();
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
     return true;
   }();
   (void)registered;
@@ -111,15 +108,10 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
   if (failed(pm.run(*module)))
     return "lowering failed: " + diagnostics;
 
-  ExecutionEngineOptions engineOptions;
-  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
-  engineOptions.transformer = optimize;
-  llvm::StringRef libs[] = {LOWBIT_MLIR_C_RUNNER_UTILS, LOWBIT_OMP_LIB};
-  engineOptions.sharedLibPaths = libs;
-  auto engine = ExecutionEngine::create(*module, engineOptions);
-  if (!engine)
-    return "JIT compilation failed: " + llvm::toString(engine.takeError());
-  m.engine = std::move(*engine);
+  std::string error;
+  m.engine = jitCompile(*module, error);
+  if (!m.engine)
+    return error;
   auto sym = m.engine->lookup("_mlir_ciface_matmul");
   if (!sym)
     return "JIT: " + llvm::toString(sym.takeError());

@@ -2,11 +2,12 @@
 
 #include "JitModel.h"
 
+#include "lowbit/Harness/Jit.h"
+
 #include "lowbit/InitAll.h"
 #include "lowbit/Model/GgufMetadata.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Parser/Parser.h"
@@ -16,7 +17,6 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/SourceMgr.h"
-#include "llvm/Support/TargetSelect.h"
 
 
 using namespace mlir;
@@ -58,19 +58,10 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   if (failed(pm.run(*module)))
     return "lowering " + path + " to LLVM failed";
 
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
-  ExecutionEngineOptions engineOptions;
-  auto optimize = makeOptimizingTransformer(3, 0, nullptr);
-  engineOptions.transformer = optimize;
-  // memrefCopy and friends, for copies between strided buffers; OpenMP
-  // for the kernels' threads.
-  llvm::StringRef runtime[] = {LOWBIT_MLIR_C_RUNNER_UTILS, LOWBIT_OMP_LIB};
-  engineOptions.sharedLibPaths = runtime;
-  auto engine = ExecutionEngine::create(*module, engineOptions);
-  if (!engine)
-    return "JIT compilation failed: " + llvm::toString(engine.takeError());
-  engine_ = std::move(*engine);
+  std::string jitError;
+  engine_ = jitCompile(*module, jitError);
+  if (!engine_)
+    return jitError;
   auto fn = engine_->lookup("_mlir_ciface_forward");
   if (!fn)
     return "JIT: no _mlir_ciface_forward: " + llvm::toString(fn.takeError());

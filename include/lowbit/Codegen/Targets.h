@@ -37,6 +37,10 @@ struct TargetDesc {
   /// Rows interleaved in one record of the packed layout (more rows share
   /// each activation load; fewer keep more records in flight).
   unsigned rowsPerGroup;
+  /// LLVM intrinsics of the int8 dot product (acc, codes, activations) and
+  /// of the 16-entry byte lookup (table, indices); null without `dot`.
+  const char *dotIntrinsic;
+  const char *lookupIntrinsic;
 };
 
 llvm::ArrayRef<TargetDesc> targetTable();

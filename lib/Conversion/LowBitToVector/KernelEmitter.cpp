@@ -572,21 +572,8 @@ Value Emitter::lookupCodes(Value indices) {
     bytes.push_back(int8_t(l.lookup[i % 16]));
   Value lut = arith::ConstantOp::create(
       b, DenseElementsAttr::get(vec(W, i8), ArrayRef<int8_t>(bytes)));
-  const char *name = nullptr;
-  switch (s.target->dot) {
-  case DotKind::X86Vnni512:
-    name = "llvm.x86.avx512.pshuf.b.512";
-    break;
-  case DotKind::X86Vnni256:
-    name = "llvm.x86.avx2.pshuf.b";
-    break;
-  case DotKind::NeonSdot:
-  case DotKind::NeonUsdot:
-    name = "llvm.aarch64.neon.tbl1";
-    break;
-  case DotKind::None:
-    llvm_unreachable("byte lookup without an integer path");
-  }
+  assert(s.target->lookupIntrinsic && "byte lookup without an integer path");
+  StringRef name = s.target->lookupIntrinsic;
   return LLVM::CallIntrinsicOp::create(b, vec(W, i8), b.getStringAttr(name),
                                        ValueRange{lut, indices})
       .getResult(0);
@@ -594,25 +581,12 @@ Value Emitter::lookupCodes(Value indices) {
 
 Value Emitter::dot(Value acc, Value codes, Value acts) {
   auto i32 = b.getI32Type();
-  const char *name = nullptr;
-  switch (s.target->dot) {
-  case DotKind::X86Vnni512:
-    name = "llvm.x86.avx512.vpdpbusd.512";
-    break;
-  case DotKind::X86Vnni256:
-    name = "llvm.x86.avx512.vpdpbusd.256";
-    break;
-  case DotKind::NeonSdot:
-    name = "llvm.aarch64.neon.sdot.v4i32.v16i8";
+  assert(s.target->dotIntrinsic && "integer dot without a dot instruction");
+  StringRef name = s.target->dotIntrinsic;
+  // sdot multiplies signed by signed: codes are shifted into int8 range.
+  if (s.target->dot == DotKind::NeonSdot)
     codes = arith::SubIOp::create(
         b, codes, splatInt(signedBias(), W, b.getI8Type()));
-    break;
-  case DotKind::NeonUsdot:
-    name = "llvm.aarch64.neon.usdot.v4i32.v16i8";
-    break;
-  case DotKind::None:
-    llvm_unreachable("integer dot without a dot instruction");
-  }
   return LLVM::CallIntrinsicOp::create(b, vec(L, i32), b.getStringAttr(name),
                                        ValueRange{acc, codes, acts})
       .getResult(0);
