@@ -99,6 +99,7 @@ private:
   std::pair<Value, Value> loadRecordScales(Value w, Value rec, Value g,
                                            Value blk);
   SmallVector<Value> loadCodes(Value w, Value rec);
+  SmallVector<Value> loadIntCodes(Value w, Value rec);
   void addHighBits(Value w, Value rec, SmallVector<Value> &codes);
   Value lookupCodes(Value indices);
   Value dot(Value acc, Value codes, Value acts);
@@ -563,6 +564,15 @@ void Emitter::addHighBits(Value w, Value rec, SmallVector<Value> &codes) {
   }
 }
 
+/// The codes the integer dot multiplies: codebook indices looked up.
+SmallVector<Value> Emitter::loadIntCodes(Value w, Value rec) {
+  SmallVector<Value> codes = loadCodes(w, rec);
+  if (!l.lookup.empty())
+    for (Value &c : codes)
+      c = lookupCodes(c);
+  return codes;
+}
+
 /// Codebook indices (0..15 per byte) -> codes, with the target's byte
 /// shuffle; `lookup` is replicated into every 16-byte lane.
 Value Emitter::lookupCodes(Value indices) {
@@ -681,10 +691,7 @@ SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value g,
                                          Value t0, unsigned tile, Value blk,
                                          ValueRange accs) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32t = b.getF32Type();
-  SmallVector<Value> codes = loadCodes(w, rec);
-  if (!l.lookup.empty())
-    for (Value &c : codes)
-      c = lookupCodes(c);
+  SmallVector<Value> codes = loadIntCodes(w, rec);
   auto [scales, mins] = loadRecordScales(w, rec, g, blk);
   // Lane l of chunk c holds four codes of row (cW + 4l) / G.
   SmallVector<Value> laneScales;
@@ -738,10 +745,7 @@ SmallVector<Value> Emitter::emitQuadBlock(Value w, Value rec, Value g,
                                           Value t0, unsigned tile, Value blk,
                                           ValueRange accs) {
   Type f32t = b.getF32Type();
-  SmallVector<Value> codes = loadCodes(w, rec);
-  if (!l.lookup.empty())
-    for (Value &c : codes)
-      c = lookupCodes(c);
+  SmallVector<Value> codes = loadIntCodes(w, rec);
   auto [scales, mins] = loadRecordScales(w, rec, g, blk);
   SmallVector<Value> out;
   for (unsigned t = 0; t < tile; ++t) {
