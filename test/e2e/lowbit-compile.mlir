@@ -22,7 +22,7 @@
 // NOSO: lowbit-run: error: cannot load {{.*}}missing.so
 // RUN: %cc -shared %S/Inputs/not_a_model.c -o %t.notmodel.so
 // RUN: not lowbit-run perplexity %t.notmodel.so %t.none 2>&1 | FileCheck %s --check-prefix=NOTMODEL
-// NOTMODEL: lowbit-run: error: {{.*}}notmodel.so is not a lowbit-compiled model with a tokenizer (no _mlir_ciface_forward)
+// NOTMODEL: lowbit-run: error: {{.*}}notmodel.so is not a lowbit-compiled model (no _mlir_ciface_forward)
 
 // Import, quantize and compile in one command; the same input gives a
 // byte-identical object.

@@ -44,11 +44,16 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   auto cache = cast<RankedTensorType>(forward.getArgumentTypes()[2]);
   int64_t vocab =
       cast<RankedTensorType>(forward.getResultTypes()[0]).getDimSize(1);
+  // Without a tokenizer the model still runs (bench); malformed metadata
+  // is an error.
   std::string error;
-  std::optional<model::Tokenizer> tokenizer = model::tokenizerFromMetadata(
-      (*module)->getAttr(model::kGgufMetadataAttr), error);
-  if (!tokenizer)
-    return error;
+  std::optional<model::Tokenizer> tokenizer;
+  if (Attribute meta = (*module)->getAttr(model::kGgufMetadataAttr)) {
+    std::vector<std::pair<std::string, model::GgufValue>> entries;
+    if (std::string bad = model::metadataFromAttr(meta, entries); !bad.empty())
+      return bad;
+    tokenizer = model::tokenizerFromMetadata(meta, error);
+  }
 
   PassManager pm(&ctx_);
   LoweringOptions lowering;
@@ -66,7 +71,7 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   if (!fn)
     return "JIT: no _mlir_ciface_forward: " + llvm::toString(fn.takeError());
   bind(reinterpret_cast<ForwardFn>(*fn), cache.getDimSize(0),
-       cache.getDimSize(1), cache.getDimSize(2), vocab, std::move(*tokenizer));
+       cache.getDimSize(1), cache.getDimSize(2), vocab, std::move(tokenizer));
   return "";
 }
 

@@ -14,13 +14,13 @@ namespace lowbit {
 
 void RunnableModel::bind(ForwardFn fn, int64_t layers, int64_t context,
                          int64_t kvDim, int64_t vocab,
-                         model::Tokenizer tokenizer) {
+                         std::optional<model::Tokenizer> tokenizer) {
   forward_ = fn;
   layers_ = layers;
   context_ = context;
   kvDim_ = kvDim;
   vocab_ = vocab;
-  tokenizer_.emplace(std::move(tokenizer));
+  tokenizer_ = std::move(tokenizer);
   kcache_.assign(size_t(layers_ * context_ * kvDim_), 0.0f);
   vcache_.assign(kcache_.size(), 0.0f);
   logits_.resize(size_t(vocab_));

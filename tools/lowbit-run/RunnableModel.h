@@ -31,6 +31,8 @@ public:
   const std::vector<float> &forward(int32_t token, int64_t pos);
   int64_t vocab() const { return vocab_; }
   int64_t context() const { return context_; }
+  /// Models without a tokenizer still run bench (from token 1, BOS).
+  bool hasTokenizer() const { return tokenizer_.has_value(); }
   const model::Tokenizer &tokenizer() const { return *tokenizer_; }
   /// What runs: "JIT" or the library's path.
   virtual std::string describe() const = 0;
@@ -39,7 +41,7 @@ protected:
   using ForwardFn = void (*)(void *, int64_t, int64_t, void *, void *);
   /// Called by loaders once the entry point and dimensions are known.
   void bind(ForwardFn fn, int64_t layers, int64_t context, int64_t kvDim,
-            int64_t vocab, model::Tokenizer tokenizer);
+            int64_t vocab, std::optional<model::Tokenizer> tokenizer);
 
 private:
   ForwardFn forward_ = nullptr;

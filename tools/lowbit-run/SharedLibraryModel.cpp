@@ -60,33 +60,38 @@ std::string SharedLibraryModel::load(const std::string &path,
   };
   auto forward = reinterpret_cast<ForwardFn>(symbol("_mlir_ciface_forward"));
   auto *dims = static_cast<const int64_t *>(symbol("lowbit_model_dims"));
-  auto *special =
-      static_cast<const int32_t *>(symbol("lowbit_model_special_tokens"));
-  auto *offsets =
-      static_cast<const uint32_t *>(symbol("lowbit_model_token_offsets"));
-  auto *text = static_cast<const char *>(symbol("lowbit_model_token_text"));
-  auto *scores =
-      static_cast<const float *>(symbol("lowbit_model_token_scores"));
   if (!missing.empty())
-    return path + " is not a lowbit-compiled model with a tokenizer (no " +
-           missing + ")";
+    return path + " is not a lowbit-compiled model (no " + missing + ")";
   int64_t layers = dims[0], context = dims[1], kvDim = dims[2],
           vocab = dims[3];
-  if (layers <= 0 || context <= 0 || kvDim <= 0 || vocab <= 0 ||
-      offsets[0] != 0)
+  if (layers <= 0 || context <= 0 || kvDim <= 0 || vocab <= 0)
     return path + ": inconsistent model dimensions";
-  std::vector<std::string> tokens;
-  std::vector<float> tokenScores(scores, scores + vocab);
-  for (int64_t i = 0; i < vocab; ++i) {
-    if (offsets[i + 1] < offsets[i])
+  // The tokenizer is optional (models imported without one).
+  std::optional<model::Tokenizer> tokenizer;
+  auto *special =
+      static_cast<const int32_t *>(dlsym(handle_, "lowbit_model_special_tokens"));
+  auto *offsets =
+      static_cast<const uint32_t *>(dlsym(handle_, "lowbit_model_token_offsets"));
+  auto *text =
+      static_cast<const char *>(dlsym(handle_, "lowbit_model_token_text"));
+  auto *scores =
+      static_cast<const float *>(dlsym(handle_, "lowbit_model_token_scores"));
+  if (special && offsets && text && scores) {
+    if (offsets[0] != 0)
       return path + ": inconsistent token table";
-    tokens.emplace_back(text + offsets[i], offsets[i + 1] - offsets[i]);
+    std::vector<std::string> tokens;
+    for (int64_t i = 0; i < vocab; ++i) {
+      if (offsets[i + 1] < offsets[i])
+        return path + ": inconsistent token table";
+      tokens.emplace_back(text + offsets[i], offsets[i + 1] - offsets[i]);
+    }
+    tokenizer.emplace(std::move(tokens),
+                      std::vector<float>(scores, scores + vocab), special[0],
+                      special[1]);
   }
   if (std::string err = mapWeights(weightsPath); !err.empty())
     return err;
-  bind(forward, layers, context, kvDim, vocab,
-       model::Tokenizer(std::move(tokens), std::move(tokenScores), special[0],
-                        special[1]));
+  bind(forward, layers, context, kvDim, vocab, std::move(tokenizer));
   return "";
 }
 

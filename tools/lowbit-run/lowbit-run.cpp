@@ -208,7 +208,7 @@ static int bench(lowbit::RunnableModel &m, const std::string &promptTokens) {
     return fail("prompt and decode tokens must fit the context (" +
                 std::to_string(m.context()) + ")");
   auto now = [] { return std::chrono::steady_clock::now(); };
-  int32_t token = m.tokenizer().bos();
+  int32_t token = m.hasTokenizer() ? m.tokenizer().bos() : 1;
   auto t0 = now();
   for (long p = 0; p < prompt; ++p)
     m.forward(token, p);
@@ -313,6 +313,8 @@ int main(int argc, char **argv) {
       lowbit::loadModel(modelPath, options, err);
   if (!model)
     return fail(err);
+  if (command != "bench" && !model->hasTokenizer())
+    return fail(modelPath + " carries no tokenizer: only bench can run it");
   if (command == "kld") {
     if (referencePath.empty())
       return fail("kld needs --reference <model>");
