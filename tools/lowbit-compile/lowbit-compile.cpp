@@ -32,6 +32,7 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
@@ -210,6 +211,12 @@ int main(int argc, char **argv) {
   lowbit::ModelShape shape;
   std::optional<lowbit::model::Tokenizer> tokenizer;
   if (forward) {
+    // Only forward is the model's entry point: functions it does not reach
+    // (e.g. token_embd as a classifier when output.weight exists) are
+    // dropped below with their weights.
+    for (auto fn : module->getOps<func::FuncOp>())
+      if (fn != forward && fn.isPublic())
+        fn.setPrivate();
     auto cache = cast<RankedTensorType>(forward.getArgumentTypes()[2]);
     shape.layers = cache.getDimSize(0);
     shape.context = cache.getDimSize(1);
@@ -232,6 +239,8 @@ int main(int argc, char **argv) {
     return success();
   });
   PassManager pm(&ctx);
+  if (forward)
+    pm.addPass(createSymbolDCEPass());
   if (!quantize.empty() &&
       failed(parsePassPipeline("lowbit-quantize{" + quantize + "}", pm)))
     return fail("bad --quantize options '" + quantize + "'");
