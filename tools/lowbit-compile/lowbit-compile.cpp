@@ -3,12 +3,16 @@
 //   lowbit-compile model.mlirbc -o model.o --emit-header model.h
 //   lowbit-compile stories260K.bin --quantize="recipe=q4_k_m" -o m.o
 //       [-mtriple=aarch64-linux-gnu] [-mcpu=...] [-mattr=+dotprod,...]
+//       [--weights-threshold=BYTES] [--weights-file=m.weights]
 //
 // Input is model IR, or a model file (imported in-process, then quantized
-// with the lowbit-quantize options given). Code comes from the reference
-// lowering (lowbit-lowering: vector kernels per target) compiled by LLVM at -O3 for the
-// selected target; weights live in the object. The header declares a C
-// ABI to create a model state (its KV cache), run one token, read logits.
+// with the lowbit-quantize options given). Code comes from lowbit-lowering
+// (vector kernels for the selected target), compiled by LLVM at -O3. The
+// object exports forward's C interface, the model's dimensions and its
+// tokenizer (ModelInfo.h); packed weights live in the object, or above
+// --weights-threshold in a checksummed weights file (ExternalWeights.h).
+// The header declares the C ABI: create a model state (its KV cache), run
+// tokens, read logits, map external weights.
 //
 //===----------------------------------------------------------------------===//
 
