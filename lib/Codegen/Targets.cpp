@@ -24,7 +24,8 @@ static const char *const kI8mm[] = {"neon", "dotprod", "i8mm"};
 // Ordered from least to most capable within each architecture.
 static const TargetDesc kTargets[] = {
     {"x86-64", "x86_64", kNone, 16, DotKind::None, 4, nullptr, nullptr},
-    {"x86-64-v3", "x86_64", kV3, 32, DotKind::None, 4, nullptr, nullptr},
+    {"x86-64-v3", "x86_64", kV3, 32, DotKind::X86Avx2, 4,
+     "llvm.x86.avx2.pmadd.ub.sw", "llvm.x86.avx2.pshuf.b"},
     {"x86-64-v3-vnni", "x86_64", kV3Vnni, 32, DotKind::X86Vnni256, 4,
      "llvm.x86.avx512.vpdpbusd.256", "llvm.x86.avx2.pshuf.b"},
     {"x86-64-v4", "x86_64", kV4, 64, DotKind::None, 4, nullptr, nullptr},
@@ -82,6 +83,8 @@ const char *dotKindName(DotKind k) {
     return "vpdpbusd zmm";
   case DotKind::X86Vnni256:
     return "vpdpbusd ymm";
+  case DotKind::X86Avx2:
+    return "vpmaddubsw ymm";
   case DotKind::NeonSdot:
     return "sdot";
   case DotKind::NeonUsdot:

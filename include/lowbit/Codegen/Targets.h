@@ -23,6 +23,7 @@ enum class DotKind {
   None,       ///< no int8 dot product: the float path is the default
   X86Vnni512, ///< AVX-512 VNNI vpdpbusd on zmm (u8 x s8)
   X86Vnni256, ///< AVX-VNNI / AVX-512VL vpdpbusd on ymm (u8 x s8)
+  X86Avx2,    ///< AVX2 vpmaddubsw + vpmaddwd on ymm (u8 x s8, i16 pairs)
   NeonSdot,   ///< Armv8.2 dotprod sdot (s8 x s8)
   NeonUsdot,  ///< Armv8.6 i8mm usdot (u8 x s8)
 };

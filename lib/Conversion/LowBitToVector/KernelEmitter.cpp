@@ -88,8 +88,16 @@ private:
 
   /// Bias subtracted from codes before a signed x signed dot product.
   int signedBias() const {
-    return s.target->dot == DotKind::NeonSdot ? (hasByteCodes(l) ? 128 : 8)
-                                               : 0;
+    switch (s.target->dot) {
+    case DotKind::NeonSdot:
+      return hasByteCodes(l) ? 128 : 8;
+    case DotKind::X86Avx2:
+      // vpmaddubsw sums pairs into saturating i16: codes above 63 go
+      // through the sign trick on signed codes (|pair| <= 2 x 128 x 127).
+      return l.codeBits == 8 || !l.lookup.empty() ? 128 : 0;
+    default:
+      return 0;
+    }
   }
 
   Value readGroup(Value x, Value t, Value blk);
@@ -103,6 +111,7 @@ private:
   void addHighBits(Value w, Value rec, SmallVector<Value> &codes);
   Value lookupCodes(Value indices);
   Value dot(Value acc, Value codes, Value acts);
+  Value avx2Dot(Value codes, Value acts);
   void emitIteration(Value w, Value y, Value i);
   void emitRowGroups(Value w, Value y, ArrayRef<Value> gs);
   void emitTileLoop(Value w, Value y, ArrayRef<Value> gs, unsigned begin,
@@ -589,6 +598,30 @@ Value Emitter::lookupCodes(Value indices) {
       .getResult(0);
 }
 
+/// vpdpbusd's lanes without VNNI: vpmaddubsw (u8 x s8 pairs -> i16), then
+/// vpmaddwd with ones (i16 pairs -> i32), so lane l again sums bytes
+/// 4l..4l+3. Signed codes (bias 128) go as |code| x sign(code)·activation.
+Value Emitter::avx2Dot(Value codes, Value acts) {
+  Type i8 = b.getI8Type(), i16 = b.getIntegerType(16), i32 = b.getI32Type();
+  if (signedBias() != 0) {
+    Value signedCodes =
+        arith::SubIOp::create(b, codes, splatInt(signedBias(), W, i8));
+    acts = LLVM::CallIntrinsicOp::create(
+               b, vec(W, i8), b.getStringAttr("llvm.x86.avx2.psign.b"),
+               ValueRange{acts, signedCodes})
+               .getResult(0);
+    codes = math::AbsIOp::create(b, signedCodes);
+  }
+  Value pairs = LLVM::CallIntrinsicOp::create(
+                    b, vec(W / 2, i16), b.getStringAttr(s.target->dotIntrinsic),
+                    ValueRange{codes, acts})
+                    .getResult(0);
+  return LLVM::CallIntrinsicOp::create(
+             b, vec(L, i32), b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
+             ValueRange{pairs, splatInt(1, W / 2, i16)})
+      .getResult(0);
+}
+
 Value Emitter::dot(Value acc, Value codes, Value acts) {
   auto i32 = b.getI32Type();
   assert(s.target->dotIntrinsic && "integer dot without a dot instruction");
@@ -597,6 +630,8 @@ Value Emitter::dot(Value acc, Value codes, Value acts) {
   if (s.target->dot == DotKind::NeonSdot)
     codes = arith::SubIOp::create(
         b, codes, splatInt(signedBias(), W, b.getI8Type()));
+  if (s.target->dot == DotKind::X86Avx2)
+    return arith::AddIOp::create(b, acc, avx2Dot(codes, acts));
   return LLVM::CallIntrinsicOp::create(b, vec(L, i32), b.getStringAttr(name),
                                        ValueRange{acc, codes, acts})
       .getResult(0);

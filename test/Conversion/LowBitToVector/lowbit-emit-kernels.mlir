@@ -94,6 +94,19 @@ func.func private @k(memref<3x64xf32, strided<[?, 1], offset: ?>>, memref<576xi8
 
 // -----
 
+// Plain AVX2: vpmaddubsw pairs then vpmaddwd with ones give vpdpbusd's
+// lanes; 8-bit codes are made signed and multiplied as |code| x sign.
+// CHECK-LABEL: func.func private @k(
+// CHECK: arith.subi {{.*}} : vector<32xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx2.psign.b"
+// CHECK: math.absi {{.*}} : vector<32xi8>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx2.pmadd.ub.sw"({{.*}}) : (vector<32xi8>, vector<32xi8>) -> vector<16xi16>
+// CHECK: llvm.call_intrinsic "llvm.x86.avx2.pmadd.wd"({{.*}}) : (vector<16xi16>, vector<16xi16>) -> vector<8xi32>
+// CHECK: arith.addi {{.*}} : vector<8xi32>
+func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<544xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 8 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v3", tokens = 1 : i64, vector_bytes = 32 : i64, zero_point = 128 : i64}}
+
+// -----
+
 // expected-error @+1 {{invalid kernel declaration: missing or mistyped 'tokens'}}
 func.func private @k(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>) attributes {lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false, min_f16 = true, parallel_threshold = 0 : i64, rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", vector_bytes = 64 : i64, zero_point = 8 : i64}}
 
