@@ -66,3 +66,30 @@ func.func @dequantize_zero_point(%w: tensor<2x11xi8>) -> tensor<2x16xf32> {
   %0 = lowbit.dequantize %w scheme(#lowbit.scheme<bits = 4, block = 16, offset = zero_point, scale = bf16>) : tensor<2x11xi8> -> tensor<2x16xf32>
   return %0 : tensor<2x16xf32>
 }
+
+// -----
+
+// An embedding lookup (one row of a dequantized table) slices the packed
+// row first and decodes only it, not the whole table per token.
+// CHECK-LABEL: func @embedding_row
+// CHECK-SAME: (%[[T:.*]]: tensor<512x210xi8>, %[[I:.*]]: index)
+// CHECK: %[[ROW:.*]] = tensor.extract_slice %[[T]][%[[I]], 0] [1, 210] [1, 1] : tensor<512x210xi8> to tensor<1x210xi8>
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x256xf32>)
+// CHECK-NOT: tensor<512x256xf32>
+func.func @embedding_row(%t: tensor<512x210xi8>, %i: index) -> tensor<1x256xf32> {
+  %0 = lowbit.dequantize %t scheme(#lowbit.scheme<format = q6_k>) : tensor<512x210xi8> -> tensor<512x256xf32>
+  %1 = tensor.extract_slice %0[%i, 0] [1, 256] [1, 1] : tensor<512x256xf32> to tensor<1x256xf32>
+  return %1 : tensor<1x256xf32>
+}
+
+// -----
+
+// A slice of some columns must still decode whole rows.
+// CHECK-LABEL: func @column_slice
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<4x256xf32>)
+// CHECK: tensor.extract_slice %{{.*}}[0, 32] [4, 64] [1, 1] : tensor<4x256xf32> to tensor<4x64xf32>
+func.func @column_slice(%t: tensor<4x210xi8>) -> tensor<4x64xf32> {
+  %0 = lowbit.dequantize %t scheme(#lowbit.scheme<format = q6_k>) : tensor<4x210xi8> -> tensor<4x256xf32>
+  %1 = tensor.extract_slice %0[0, 32] [4, 64] [1, 1] : tensor<4x256xf32> to tensor<4x64xf32>
+  return %1 : tensor<4x64xf32>
+}
