@@ -13,6 +13,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #if !LOWBIT_MODEL_HAS_TOKENIZER
 #error "this example prints text: compile a model that carries a tokenizer"
@@ -34,6 +37,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s: %s\n", weights ? weights : LOWBIT_MODEL_WEIGHTS_FILE, why);
     return 1;
   }
+#endif
+#ifdef __GLIBC__
+  /* The model allocates and frees temporaries every token: keep freed
+   * memory instead of returning it to the kernel each time. */
+  mallopt(M_TRIM_THRESHOLD, 512 << 20);
 #endif
   const int32_t bos = lowbit_model_special_tokens[0];
   const int32_t eos = lowbit_model_special_tokens[1];
