@@ -53,6 +53,12 @@
 // RUN: not lowbit-run perplexity %t.dir/ext/m.so %t.none --weights %t.dir/short.weights 2>&1 | FileCheck %s --check-prefix=RUNSHORT
 // RUNSHORT: lowbit-run: error: {{.*}}short.weights: size 1000 differs from the compiled model's
 
+// --weights where there is nothing to map is an error, not ignored.
+// RUN: not lowbit-run perplexity %t.dir/in/m.so %t.none --weights %t.dir/ext/m.weights 2>&1 | FileCheck %s --check-prefix=INSIDE
+// INSIDE: lowbit-run: error: --weights {{.*}}m.weights: {{.*}}in/m.so keeps its weights inside
+// RUN: not lowbit-run perplexity %S/lowbit-compile.mlir %t.none --weights %t.dir/ext/m.weights 2>&1 | FileCheck %s --check-prefix=IRWEIGHTS
+// IRWEIGHTS: lowbit-run: error: --weights applies to shared libraries compiled with external weights, not to model IR
+
 // A weights file name that cannot go in the header is an error.
 // RUN: not lowbit-compile %data/models/stories260K/stories260K.bin -o %t.dir/q.o --weights-file='%t.dir/a"b.weights' --weights-threshold=1 2>&1 | FileCheck %s --check-prefix=BADNAME
 // BADNAME: lowbit-compile: error: the weights file name cannot go in a C string: a"b.weights

@@ -56,6 +56,11 @@ std::unique_ptr<RunnableModel> loadModel(const std::string &path,
     error = lib->load(path, options.weights);
     model = std::move(lib);
   } else {
+    if (!options.weights.empty()) {
+      error = "--weights applies to shared libraries compiled with external "
+              "weights, not to model IR";
+      return nullptr;
+    }
     auto jit = std::make_unique<JitModel>();
     error = jit->load(path, options);
     model = std::move(jit);

@@ -12,7 +12,10 @@ std::string SharedLibraryModel::mapWeights(const std::string &weightsPath) {
   auto *size = static_cast<const uint64_t *>(
       dlsym(handle_, "lowbit_model_weights_size"));
   if (!size)
-    return ""; // the weights are in the library
+    return weightsPath.empty()
+               ? ""
+               : "--weights " + weightsPath + ": " + path_ +
+                     " keeps its weights inside";
   auto *checksum = static_cast<const uint64_t *>(
       dlsym(handle_, "lowbit_model_weights_checksum"));
   auto *count = static_cast<const uint64_t *>(
