@@ -42,6 +42,18 @@
 // RUN: not lowbit-opt %t.mlirbc --lowbit-quantize="imatrix=%data/models/stories260K-gguf/stories260K-f32.gguf" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADIMATRIX
 // BADIMATRIX: error: lowbit-select-block-scales: {{.*}}stories260K-f32.gguf: not an imatrix GGUF (general.type is not 'imatrix')
 
+// An f16 checkpoint's tied table follows the quantized classifier too, as
+// in llama.cpp: the lookup decodes a packed row instead of widening f16.
+// RUN: rm -rf %t.hf16 && %python %S/../Import/Inputs/llama2c_to_hf.py %data/models/stories260K/stories260K.bin %t.hf16 f16
+// RUN: lowbit-import %t.hf16/model.safetensors --tokenizer %data/models/stories260K/tok512.bin -o %t.f16.mlirbc
+// RUN: lowbit-opt %t.f16.mlirbc --lowbit-quantize="recipe=q4_k_m" 2>&1 | FileCheck %s --check-prefix=F16TABLE
+// F16TABLE-NOT: remark
+// F16TABLE-LABEL: func.func private @lowbit_embedding
+// F16TABLE: %[[T:.*]] = arith.constant {lowbit.lookup = "token_embd.weight"} dense_resource<{{.*}}> : tensor<512x54xi8>
+// F16TABLE: %[[D:.*]] = lowbit.dequantize %[[T]] scheme(#lowbit.scheme<format = q6_k>) : tensor<512x54xi8> -> tensor<512x64xf32>
+// F16TABLE-NEXT: %[[R:.*]] = tensor.extract_slice %[[D]]
+// F16TABLE-NEXT: return %[[R]] : tensor<1x64xf32>
+
 // The tied embedding lookup reads the quantized classifier table.
 // IR-LABEL: func.func private @lowbit_embedding
 // IR: %[[T:.*]] = arith.constant {lowbit.lookup = "token_embd.weight"} dense_resource<lowbit.token_embd.weight> : tensor<512x54xi8>

@@ -243,11 +243,13 @@ int main(int argc, char **argv) {
     return success();
   });
   PassManager pm(&ctx);
-  if (forward)
-    pm.addPass(createSymbolDCEPass());
   if (!quantize.empty() &&
       failed(parsePassPipeline("lowbit-quantize{" + quantize + "}", pm)))
     return fail("bad --quantize options '" + quantize + "'");
+  // After quantization: an untied token_embd classifier is unused, but its
+  // quantization is what the embedding lookup reads (as in llama.cpp).
+  if (forward)
+    pm.addPass(createSymbolDCEPass());
   // The kernels' target description, from the same feature set LLVM uses.
   const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
   const lowbit::codegen::TargetDesc *desc = lowbit::codegen::selectTarget(

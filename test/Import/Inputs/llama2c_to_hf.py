@@ -2,13 +2,15 @@
 """Writes a llama2.c checkpoint as a Hugging Face Llama checkpoint
 (model.safetensors + config.json), independently of lowbit's C++: HF names,
 q_proj/k_proj rows in rotate-half order (the inverse of llama.cpp's
-convert_hf_to_gguf `permute`), tied embeddings. Usage: <in.bin> <out dir>"""
+convert_hf_to_gguf `permute`), tied embeddings. Usage: <in.bin> <out dir>
+[f16] (f16: matrices stored as F16, norms stay F32)"""
 import json
 import os
 import struct
 import sys
 
 src, out = sys.argv[1], sys.argv[2]
+half = len(sys.argv) > 3 and sys.argv[3] == "f16"
 data = open(src, "rb").read()
 dim, hidden, layers, heads, kv_heads, vocab, seq = struct.unpack_from("<7i", data, 0)
 shared = vocab > 0
@@ -69,7 +71,12 @@ tensors.append(("model.norm.weight", [dim], final_norm))
 
 header, body = {"__metadata__": {"format": "pt"}}, b""
 for name, shape, blob in tensors:
-    header[name] = {"dtype": "F32", "shape": shape,
+    dtype = "F32"
+    if half and len(shape) == 2:
+        n = len(blob) // 4
+        blob = struct.pack(f"<{n}e", *struct.unpack(f"<{n}f", blob))
+        dtype = "F16"
+    header[name] = {"dtype": dtype, "shape": shape,
                     "data_offsets": [len(body), len(body) + len(blob)]}
     body += blob
 h = json.dumps(header).encode()
