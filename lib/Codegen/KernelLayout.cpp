@@ -214,7 +214,10 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   unsigned sub = row.full.subBlock;
   if (row.hasTail)
     sub = std::gcd(sub, row.tail.subBlock);
-  unsigned group = sub % 32 == 0 ? 32 : sub % 16 == 0 ? 16 : sub % 8 == 0 ? 8 : 0;
+  unsigned group = sub % 32 == 0   ? 32
+                   : sub % 16 == 0 ? 16
+                   : sub % 8 == 0  ? 8
+                                   : 0;
   if (group == 0)
     return "scale groups of " + std::to_string(sub) +
            " weights are not a multiple of 8";
@@ -224,7 +227,8 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   l.cols = cols;
   l.group = group;
   l.vectorBytes = target.vectorBytes;
-  l.rowsPerGroup = std::max(target.rowsPerGroup, 2 * target.vectorBytes / group);
+  l.rowsPerGroup =
+      std::max(target.rowsPerGroup, 2 * target.vectorBytes / group);
 
   // Code range: the decoded integers of the layout, through the codebook.
   const BlockLayout &bl = row.full;

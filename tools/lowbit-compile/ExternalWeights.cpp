@@ -1,6 +1,7 @@
 //===- ExternalWeights.cpp - Large constants to a mapped file -------------===//
 
 #include "ExternalWeights.h"
+#include "ModelInfo.h"
 
 #include "lowbit/Codegen/WeightsChecksum.h"
 
@@ -10,7 +11,6 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/IR/Constants.h"
-#include "llvm/IR/GlobalVariable.h"
 #include "llvm/IR/Module.h"
 
 using namespace mlir;
@@ -96,10 +96,10 @@ std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
   auto slotsType = LLVM::LLVMArrayType::get(ptr, moved.size());
   OpBuilder b(ctx);
   b.setInsertionPointToStart(module.getBody());
-  auto slots = LLVM::GlobalOp::create(b, module.getLoc(), slotsType,
-                                      /*isConstant=*/false,
-                                      LLVM::Linkage::External, kSlots,
-                                      Attribute(), /*alignment=*/64);
+  auto slots =
+      LLVM::GlobalOp::create(b, module.getLoc(), slotsType,
+                             /*isConstant=*/false, LLVM::Linkage::External,
+                             kSlots, Attribute(), /*alignment=*/64);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&slots.getInitializerRegion().emplaceBlock());
@@ -135,19 +135,19 @@ std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
 
 void addExternalWeightsInfo(llvm::Module &module, const ExternalWeights &w) {
   llvm::LLVMContext &ctx = module.getContext();
-  auto add = [&](llvm::Constant *init, llvm::StringRef name) {
-    new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
-                             llvm::GlobalValue::ExternalLinkage, init, name);
-  };
   auto u64 = [&](uint64_t v) {
     return llvm::ConstantInt::get(llvm::Type::getInt64Ty(ctx), v);
   };
-  add(u64(w.bytes.size()), "lowbit_model_weights_size");
-  add(u64(w.checksum), "lowbit_model_weights_checksum");
-  add(u64(w.offsets.size()), "lowbit_model_weight_count");
-  add(llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(w.offsets)),
+  addExportedConstant(module, u64(w.bytes.size()), "lowbit_model_weights_size");
+  addExportedConstant(module, u64(w.checksum), "lowbit_model_weights_checksum");
+  addExportedConstant(module, u64(w.offsets.size()),
+                      "lowbit_model_weight_count");
+  addExportedConstant(
+      module, llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(w.offsets)),
       "lowbit_model_weight_offsets");
-  add(llvm::ConstantDataArray::getString(ctx, w.fileName, /*AddNull=*/true),
+  addExportedConstant(
+      module,
+      llvm::ConstantDataArray::getString(ctx, w.fileName, /*AddNull=*/true),
       "lowbit_model_weights_name");
 }
 

@@ -8,41 +8,41 @@
 
 namespace lowbit {
 
-namespace {
-void addConstant(llvm::Module &module, llvm::Constant *init,
-                 llvm::StringRef name) {
+void addExportedConstant(llvm::Module &module, llvm::Constant *init,
+                         llvm::StringRef name) {
   new llvm::GlobalVariable(module, init->getType(), /*isConstant=*/true,
                            llvm::GlobalValue::ExternalLinkage, init, name);
 }
-} // namespace
 
 void addModelInfo(llvm::Module &module, const ModelShape &shape,
                   const model::Tokenizer *tokenizer) {
   llvm::LLVMContext &ctx = module.getContext();
   int64_t dims[] = {shape.layers, shape.context, shape.kvDim, shape.vocab};
-  addConstant(module, llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(dims)),
-              "lowbit_model_dims");
+  addExportedConstant(module,
+                      llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(dims)),
+                      "lowbit_model_dims");
   if (!tokenizer)
     return;
   int32_t special[] = {tokenizer->bos(), tokenizer->eos()};
-  addConstant(module,
-              llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(special)),
-              "lowbit_model_special_tokens");
+  addExportedConstant(
+      module, llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(special)),
+      "lowbit_model_special_tokens");
   std::vector<uint32_t> offsets{0};
   std::string text;
   for (const std::string &t : tokenizer->tokens()) {
     text += t;
     offsets.push_back(uint32_t(text.size()));
   }
-  addConstant(module, llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(offsets)),
-              "lowbit_model_token_offsets");
-  addConstant(module,
-              llvm::ConstantDataArray::getString(ctx, text, /*AddNull=*/true),
-              "lowbit_model_token_text");
-  addConstant(module,
-              llvm::ConstantDataArray::get(ctx,
-                                           llvm::ArrayRef(tokenizer->scores())),
-              "lowbit_model_token_scores");
+  addExportedConstant(
+      module, llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(offsets)),
+      "lowbit_model_token_offsets");
+  addExportedConstant(
+      module, llvm::ConstantDataArray::getString(ctx, text, /*AddNull=*/true),
+      "lowbit_model_token_text");
+  addExportedConstant(
+      module,
+      llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(tokenizer->scores())),
+      "lowbit_model_token_scores");
 }
 
 std::string modelHeader(const ModelShape &shape, bool hasTokenizer,
@@ -59,13 +59,20 @@ std::string modelHeader(const ModelShape &shape, bool hasTokenizer,
 #include <stdlib.h>
 #include <string.h>
 
-#define LOWBIT_MODEL_LAYERS )" + n(shape.layers) + R"(
-#define LOWBIT_MODEL_CONTEXT )" + n(shape.context) + R"(
-#define LOWBIT_MODEL_KV_DIM )" + n(shape.kvDim) + R"(
-#define LOWBIT_MODEL_VOCAB )" + n(shape.vocab) + R"(
-#define LOWBIT_MODEL_USES_OPENMP )" + n(usesOpenMP) + R"(
-#define LOWBIT_MODEL_HAS_TOKENIZER )" + n(hasTokenizer) + R"(
-#define LOWBIT_MODEL_EXTERNAL_WEIGHTS )" + n(!weightsFile.empty()) + R"(
+#define LOWBIT_MODEL_LAYERS )" +
+         n(shape.layers) + R"(
+#define LOWBIT_MODEL_CONTEXT )" +
+         n(shape.context) + R"(
+#define LOWBIT_MODEL_KV_DIM )" +
+         n(shape.kvDim) + R"(
+#define LOWBIT_MODEL_VOCAB )" +
+         n(shape.vocab) + R"(
+#define LOWBIT_MODEL_USES_OPENMP )" +
+         n(usesOpenMP) + R"(
+#define LOWBIT_MODEL_HAS_TOKENIZER )" +
+         n(hasTokenizer) + R"(
+#define LOWBIT_MODEL_EXTERNAL_WEIGHTS )" +
+         n(!weightsFile.empty()) + R"(
 
 struct lowbit_memref2 { float *allocated, *aligned; int64_t offset, sizes[2], strides[2]; };
 struct lowbit_memref3 { float *allocated, *aligned; int64_t offset, sizes[3], strides[3]; };
@@ -109,7 +116,8 @@ static inline void lowbit_model_init_cache(struct lowbit_memref3 *m, float *data
 
 /* The weights live in a separate file, written by lowbit-compile beside the
  * object; map it with lowbit_model_map_weights before creating a state. */
-#define LOWBIT_MODEL_WEIGHTS_FILE ")" + weightsFile + R"("
+#define LOWBIT_MODEL_WEIGHTS_FILE ")" +
+         weightsFile + R"("
 extern const void *lowbit_model_weight_slots[];
 extern const uint64_t lowbit_model_weights_size, lowbit_model_weights_checksum;
 extern const uint64_t lowbit_model_weight_count, lowbit_model_weight_offsets[];

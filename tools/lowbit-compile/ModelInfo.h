@@ -21,7 +21,9 @@
 #include <string>
 
 namespace llvm {
+class Constant;
 class Module;
+class StringRef;
 } // namespace llvm
 
 namespace lowbit {
@@ -29,6 +31,10 @@ namespace lowbit {
 struct ModelShape {
   int64_t layers = 0, context = 0, kvDim = 0, vocab = 0;
 };
+
+/// Adds an exported constant global `name` with `init` to `module`.
+void addExportedConstant(llvm::Module &module, llvm::Constant *init,
+                         llvm::StringRef name);
 
 /// Adds the model-info globals above to `module`.
 void addModelInfo(llvm::Module &module, const ModelShape &shape,

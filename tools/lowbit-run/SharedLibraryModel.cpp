@@ -71,10 +71,10 @@ std::string SharedLibraryModel::load(const std::string &path,
     return path + ": inconsistent model dimensions";
   // The tokenizer is optional (models imported without one).
   std::optional<model::Tokenizer> tokenizer;
-  auto *special =
-      static_cast<const int32_t *>(dlsym(handle_, "lowbit_model_special_tokens"));
-  auto *offsets =
-      static_cast<const uint32_t *>(dlsym(handle_, "lowbit_model_token_offsets"));
+  auto *special = static_cast<const int32_t *>(
+      dlsym(handle_, "lowbit_model_special_tokens"));
+  auto *offsets = static_cast<const uint32_t *>(
+      dlsym(handle_, "lowbit_model_token_offsets"));
   auto *text =
       static_cast<const char *>(dlsym(handle_, "lowbit_model_token_text"));
   auto *scores =

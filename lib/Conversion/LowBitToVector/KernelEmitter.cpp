@@ -235,7 +235,8 @@ DictionaryAttr lowbit::kernelSpecToAttr(MLIRContext *ctx,
     f.push_back(b.getNamedAttr("lookup", b.getI64ArrayAttr(lookup)));
   }
   if (l.twoLevel()) {
-    f.push_back(b.getNamedAttr("super_groups", b.getI64IntegerAttr(l.superGroups)));
+    f.push_back(
+        b.getNamedAttr("super_groups", b.getI64IntegerAttr(l.superGroups)));
     f.push_back(b.getNamedAttr("sub_signed", b.getBoolAttr(l.subSigned)));
     f.push_back(b.getNamedAttr("super_f16", b.getBoolAttr(l.superF16)));
   }
@@ -311,7 +312,8 @@ std::string lowbit::kernelSpecFromAttr(DictionaryAttr d, KernelSpec &spec) {
       l.vectorBytes != spec.target->vectorBytes ||
       (l.rowsPerGroup * l.group) % l.vectorBytes != 0 ||
       (l.codeBits != 8 && l.chunks() % 2 != 0) ||
-      (l.quad && (l.rowsPerGroup * 4 != l.vectorBytes || !usesIntegerDot(spec))))
+      (l.quad &&
+       (l.rowsPerGroup * 4 != l.vectorBytes || !usesIntegerDot(spec))))
     return "inconsistent layout";
   return "";
 }
@@ -325,7 +327,8 @@ void Emitter::emitBody(Value x, Value w, Value y) {
   };
   if (intDot) {
     act.codes = alloc(T * nb * A, i8);
-    act.corr = alloc(T * nb * (A / 4), i32);
+    if (!quad)
+      act.corr = alloc(T * nb * (A / 4), i32);
     act.scale = alloc(T * nb, f32t);
     if (l.hasMin)
       act.sum = alloc(T * nb, f32t);
@@ -425,32 +428,33 @@ void Emitter::prepareIntActivations(Value x) {
       }
       Value tb = add(scaled(t, nb), blk);
       vector::StoreOp::create(b, rep, act.codes, ValueRange{scaled(tb, A)});
-      // Per i32 lane, (bias - Z) x the sum of its four codes.
-      Value wide = arith::ExtSIOp::create(b, vec(A, i32), rep);
-      Value lanes;
-      for (unsigned j = 0; j < 4; ++j) {
-        SmallVector<int64_t> mask;
-        for (unsigned i = 0; i < A / 4; ++i)
-          mask.push_back(4 * i + j);
-        Value part = vector::ShuffleOp::create(b, wide, wide, mask);
-        lanes = lanes ? add(lanes, part) : part;
-      }
-      int64_t factor = int64_t(signedBias()) - l.zeroPoint;
-      Value corr = mul(lanes, splatInt(factor, A / 4, i32));
-      vector::StoreOp::create(b, corr, act.corr,
-                              ValueRange{scaled(tb, A / 4)});
       memref::StoreOp::create(b, scale, act.scale, ValueRange{tb});
+      int64_t factor = int64_t(signedBias()) - l.zeroPoint;
+      Value sum;
+      if (quad || l.hasMin)
+        sum = vector::ReductionOp::create(b, vector::CombiningKind::ADD, qi);
       if (quad) {
-        Value sum = vector::ReductionOp::create(b, vector::CombiningKind::ADD,
-                                                qi);
-        Value factor = arith::ConstantOp::create(
-            b, b.getI32IntegerAttr(int32_t(signedBias()) - l.zeroPoint));
-        memref::StoreOp::create(b, arith::MulIOp::create(b, sum, factor),
-                                act.total, ValueRange{tb});
+        // k-quads: (bias - Z) x the group's sum starts each token's dot.
+        memref::StoreOp::create(
+            b,
+            mul(sum, arith::ConstantOp::create(b, b.getI32IntegerAttr(factor))),
+            act.total, ValueRange{tb});
+      } else {
+        // Per i32 lane, (bias - Z) x the sum of its four codes.
+        Value wide = arith::ExtSIOp::create(b, vec(A, i32), rep);
+        Value lanes;
+        for (unsigned j = 0; j < 4; ++j) {
+          SmallVector<int64_t> mask;
+          for (unsigned i = 0; i < A / 4; ++i)
+            mask.push_back(4 * i + j);
+          Value part = vector::ShuffleOp::create(b, wide, wide, mask);
+          lanes = lanes ? add(lanes, part) : part;
+        }
+        Value corr = mul(lanes, splatInt(factor, A / 4, i32));
+        vector::StoreOp::create(b, corr, act.corr,
+                                ValueRange{scaled(tb, A / 4)});
       }
       if (l.hasMin) {
-        Value sum = vector::ReductionOp::create(b, vector::CombiningKind::ADD,
-                                                qi);
         Value fsum = arith::SIToFPOp::create(b, f32t, sum);
         memref::StoreOp::create(b, arith::MulFOp::create(b, scale, fsum),
                                 act.sum, ValueRange{tb});
@@ -554,7 +558,8 @@ void Emitter::addHighBits(Value w, Value rec, SmallVector<Value> &codes) {
     join.push_back(i);
   for (unsigned c = 0; c < C; c += 2) {
     Value plane = vector::LoadOp::create(
-        b, vec(half, i8), w, ValueRange{add(rec, idx(C / 2 * W + c / 2 * half))});
+        b, vec(half, i8), w,
+        ValueRange{add(rec, idx(C / 2 * W + c / 2 * half))});
     Value parts[4];
     for (int k = 0; k < 4; ++k) {
       int shift = 4 - 2 * k; // bits 2k..2k+1 -> 4..5
@@ -717,7 +722,8 @@ void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs,
           return out;
         });
     for (auto [k, g] : llvm::enumerate(gs))
-      emitReduceAndStore(y, g, t0, tile, ArrayRef<Value>(accs).slice(k * per, per));
+      emitReduceAndStore(y, g, t0, tile,
+                         ArrayRef<Value>(accs).slice(k * per, per));
     return SmallVector<Value>{};
   });
 }
@@ -766,8 +772,8 @@ SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value g,
 /// Activations 4j..4j+3 of (token, group) `tb` in every i32 lane.
 Value Emitter::broadcastQuad(Value tb, unsigned j) {
   auto i8 = b.getI8Type(), i32 = b.getI32Type();
-  Value four = vector::LoadOp::create(b, vec(4, i8), act.codes,
-                                      ValueRange{add(scaled(tb, A), idx(4 * j))});
+  Value four = vector::LoadOp::create(
+      b, vec(4, i8), act.codes, ValueRange{add(scaled(tb, A), idx(4 * j))});
   Value word = vector::ExtractOp::create(
       b, vector::BitCastOp::create(b, vec(1, i32), four), int64_t(0));
   return vector::BitCastOp::create(b, vec(W, i8), splat(word, L));
@@ -848,9 +854,11 @@ SmallVector<Value> Emitter::emitFloatBlock(Value w, Value rec, Value g,
   for (unsigned t = 0; t < tile; ++t) {
     Value xbase = add(scaled(add(t0, idx(t)), Kp), scaled(blk, G));
     for (unsigned a = 0; a < weights.size(); ++a) {
-      Value xv = vector::LoadOp::create(b, vec(Lf, f32t), act.padded,
-                                        ValueRange{add(xbase, idx(offsets[a]))});
-      out.push_back(vector::FMAOp::create(b, weights[a], xv, accs[t * per + a]));
+      Value xv =
+          vector::LoadOp::create(b, vec(Lf, f32t), act.padded,
+                                 ValueRange{add(xbase, idx(offsets[a]))});
+      out.push_back(
+          vector::FMAOp::create(b, weights[a], xv, accs[t * per + a]));
     }
   }
   return out;
