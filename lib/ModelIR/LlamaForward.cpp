@@ -125,8 +125,9 @@ func.func private @lowbit_rope_$N(%x: tensor<1x$Nxf32>, %pos: index, %freq: tens
 
 const char *kAttention = R"mlir(
 // Causal grouped-query attention of one query over cache positions <= pos.
-func.func private @lowbit_attention(%q: tensor<1x$Dxf32>, %k: tensor<?x$KVDxf32>, %v: tensor<?x$KVDxf32>, %pos: index) -> tensor<1x$Dxf32> {
-  // Only the pos + 1 cached positions take part (K and V are sliced to them).
+func.func private @lowbit_attention(%q: tensor<1x$Dxf32>, %k: tensor<?x$KVDxf32>, %v: tensor<?x$KVDxf32>) -> tensor<1x$Dxf32> {
+  // Only the cached positions up to the current one take part: the caller
+  // slices K and V to them, so no mask is needed.
   %c0 = arith.constant 0 : index
   %n = tensor.dim %k, %c0 : tensor<?x$KVDxf32>
   %zero = arith.constant 0.0 : f32
@@ -145,18 +146,15 @@ func.func private @lowbit_attention(%q: tensor<1x$Dxf32>, %k: tensor<?x$KVDxf32>
     %t = arith.addf %s, %m : f32
     linalg.yield %t : f32
   } -> tensor<$Hx?xf32>
-  // Scaled scores (-inf after pos, which the slice already leaves out).
+  // Scaled scores.
   %e1 = tensor.empty(%n) : tensor<$Hx?xf32>
   %scores = linalg.generic {indexing_maps = [affine_map<(h, t) -> (h, t)>, affine_map<(h, t) -> (h, t)>],
                             iterator_types = ["parallel", "parallel"]}
       ins(%dots : tensor<$Hx?xf32>) outs(%e1 : tensor<$Hx?xf32>) {
   ^bb0(%d: f32, %o: f32):
     %scale = arith.constant $SQRTHS : f32
-    %t = linalg.index 1 : index
-    %valid = arith.cmpi ule, %t, %pos : index
     %s = arith.divf %d, %scale : f32
-    %r = arith.select %valid, %s, %ninf : f32
-    linalg.yield %r : f32
+    linalg.yield %s : f32
   } -> tensor<$Hx?xf32>
   %e2 = tensor.empty() : tensor<$Hxf32>
   %m0 = linalg.fill ins(%ninf : f32) outs(%e2 : tensor<$Hxf32>) -> tensor<$Hxf32>
@@ -241,7 +239,7 @@ const char *kLayer = R"mlir(
   %n$L = arith.addi %pos, %one$L : index
   %kl$L = tensor.extract_slice %kc$NEXT[$L, 0, 0] [1, %n$L, $KVD] [1, 1, 1] : tensor<$NLx$Sx$KVDxf32> to tensor<?x$KVDxf32>
   %vl$L = tensor.extract_slice %vc$NEXT[$L, 0, 0] [1, %n$L, $KVD] [1, 1, 1] : tensor<$NLx$Sx$KVDxf32> to tensor<?x$KVDxf32>
-  %att$L = func.call @lowbit_attention(%qr$L, %kl$L, %vl$L, %pos) : (tensor<1x$Dxf32>, tensor<?x$KVDxf32>, tensor<?x$KVDxf32>, index) -> tensor<1x$Dxf32>
+  %att$L = func.call @lowbit_attention(%qr$L, %kl$L, %vl$L) : (tensor<1x$Dxf32>, tensor<?x$KVDxf32>, tensor<?x$KVDxf32>) -> tensor<1x$Dxf32>
   %o$L = func.call @blk_$L_attn_output_weight(%att$L) : (tensor<1x$Dxf32>) -> tensor<1x$Dxf32>
   %h$L = func.call @lowbit_add_$D(%x$L, %o$L) : (tensor<1x$Dxf32>, tensor<1x$Dxf32>) -> tensor<1x$Dxf32>
   %hb$L = func.call @lowbit_rmsnorm(%h$L, %fn$L) : (tensor<1x$Dxf32>, tensor<$Dxf32>) -> tensor<1x$Dxf32>
