@@ -207,7 +207,7 @@ void writeSuperScales(const KernelLayout &l, const std::vector<RowTerms> &terms,
 } // namespace
 
 std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
-                            const uint8_t *packed, const TargetDesc &target,
+                            const uint8_t *packed, const KernelTarget &target,
                             KernelLayout &out, std::vector<uint8_t> &bytes,
                             bool prefill) {
   RowLayout row = makeRowLayout(scheme, cols);

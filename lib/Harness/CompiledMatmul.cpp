@@ -4,6 +4,9 @@
 #include "lowbit/Harness/Jit.h"
 #include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
+#include "lowbit/Codegen/TargetMachine.h"
+#include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
+#include "lowbit/Dialect/LowBit/Transforms/BufferizableOpInterfaceImpl.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -57,6 +60,7 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
   m.tokens = tokens;
   DialectRegistry registry;
   registry.insert<LowBitDialect>();
+  registerBufferizableOpInterfaceExternalModels(registry);
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerBuiltinDialectTranslation(registry);
@@ -96,10 +100,27 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
                              SchemeAttr::get(&m.ctx, scheme));
   func::ReturnOp::create(b, loc, y);
 
+  // The host CPU, and the kernels of the requested table entry (which the
+  // host must be able to run: the JIT executes them here).
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> tm =
+      codegen::createHostTargetMachine(error);
+  if (!tm)
+    return error;
+  const codegen::TargetDesc *desc = options.target == "host"
+                                        ? codegen::selectTarget(*tm)
+                                        : codegen::findTarget(options.target);
+  if (!desc)
+    return "no kernel target '" + options.target +
+           "' (known: " + codegen::targetNames() + ", host)";
+  if (!codegen::runsOn(*desc, *tm))
+    return std::string("this CPU cannot run target ") + desc->name;
+  attachTarget(*module, *tm, *desc);
+
   PassManager pm(&m.ctx);
   std::string pipeline =
-      "lowbit-lowering{target=" + options.target +
-      " float-path=" + (options.floatPath ? "1" : "0") +
+      std::string("lowbit-lowering{float-path=") +
+      (options.floatPath ? "1" : "0") +
       " reference=" + (options.reference ? "1" : "0") +
       " parallel-threshold=" + std::to_string(options.parallelThreshold) +
       " report=1}";
@@ -108,7 +129,6 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
   if (failed(pm.run(*module)))
     return "lowering failed: " + diagnostics;
 
-  std::string error;
   m.engine = jitCompile(*module, error);
   if (!m.engine)
     return error;

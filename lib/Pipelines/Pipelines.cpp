@@ -1,6 +1,7 @@
 //===- Pipelines.cpp - Registered lowbit pipelines ------------------------===//
 
 #include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 
 #include "mlir/Pass/PassRegistry.h"
@@ -28,13 +29,14 @@ void lowbit::buildQuantizePipeline(OpPassManager &pm,
   pm.addPass(createLowBitSelectBlockScalesPass(select));
 }
 
-// Everything after the lowbit ops are gone. Kernel bodies are written after
-// buffer deallocation, which cannot analyse the LLVM intrinsics they use.
+// Everything after lowbit.matmul is gone. Kernel ops bufferize with
+// upstream's one-shot bufferization; their bodies are written after buffer
+// deallocation, which cannot analyse the LLVM intrinsics they use.
 static const char *const kUpstreamLowering =
     "inline,one-shot-bufferize{bufferize-function-boundaries "
     "function-boundary-type-conversion=identity-layout-map},"
     "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-    "lowbit-emit-kernels,"
+    "lowbit-expand-kernels,"
     "convert-linalg-to-loops,convert-scf-to-openmp,expand-strided-metadata,"
     "lower-affine,convert-scf-to-cf,convert-openmp-to-llvm,"
     "convert-math-to-llvm,convert-vector-to-llvm,convert-arith-to-llvm,"
@@ -53,12 +55,12 @@ void lowbit::buildLoweringPipeline(OpPassManager &pm,
                                    const LoweringOptions &o) {
   if (o.reference)
     return buildReferenceLoweringPipeline(pm);
-  std::string vector = "convert-lowbit-to-vector{target=" + o.target +
-                       " float-path=" + (o.floatPath ? "1" : "0") +
-                       " parallel-threshold=" +
-                       std::to_string(o.parallelThreshold) +
-                       " report=" + (o.report ? "1" : "0") + "},";
-  (void)parsePassPipeline(vector + "convert-lowbit-to-linalg," +
+  ConvertLowBitToVectorPassOptions vector;
+  vector.floatPath = o.floatPath;
+  vector.parallelThreshold = o.parallelThreshold;
+  vector.report = o.report;
+  pm.addPass(createConvertLowBitToVectorPass(vector));
+  (void)parsePassPipeline(std::string("convert-lowbit-to-linalg,") +
                               kUpstreamLowering,
                           pm);
 }

@@ -18,7 +18,8 @@
 
 #include "ExternalWeights.h"
 #include "ModelInfo.h"
-#include "TargetSelection.h"
+#include "lowbit/Codegen/TargetMachine.h"
+#include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 
 #include "lowbit/InitAll.h"
 #include "lowbit/Model/Gguf.h"
@@ -41,7 +42,6 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "lowbit/Codegen/Targets.h"
-#include "llvm/MC/MCSubtargetInfo.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -179,7 +179,7 @@ int main(int argc, char **argv) {
                               "lowbit-compile: model -> object file + C header\n");
   std::string err;
   std::unique_ptr<llvm::TargetMachine> tm =
-      lowbit::selectTarget(triple, cpu, attrs, err);
+      lowbit::codegen::createTargetMachine(triple, cpu, attrs, err);
   if (!tm)
     return fail(err);
 
@@ -250,22 +250,20 @@ int main(int argc, char **argv) {
   // quantization is what the embedding lookup reads (as in llama.cpp).
   if (forward)
     pm.addPass(createSymbolDCEPass());
-  // The kernels' target description, from the same feature set LLVM uses.
-  const llvm::MCSubtargetInfo *sti = tm->getMCSubtargetInfo();
-  const lowbit::codegen::TargetDesc *desc = lowbit::codegen::selectTarget(
-      tm->getTargetTriple().getArchName(),
-      [&](llvm::StringRef f) { return sti->checkFeatures("+" + f.str()); });
+  // The kernels' target, from the same feature set LLVM compiles for, set
+  // once on the module for every codegen pass to ask.
+  const lowbit::codegen::TargetDesc *desc = lowbit::codegen::selectTarget(*tm);
   if (!desc && !referenceKernels)
     return fail("no kernel target description for " +
                 tm->getTargetTriple().str() + " (known: " +
                 lowbit::codegen::targetNames() +
                 "); --reference-kernels compiles it with scalar code");
+  if (desc)
+    lowbit::attachTarget(*module, *tm, *desc);
   lowbit::LoweringOptions lowering;
   lowering.reference = referenceKernels;
   lowering.floatPath = floatPath;
   lowering.report = kernelReport;
-  if (desc)
-    lowering.target = desc->name;
   lowbit::buildLoweringPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return fail("lowering failed");

@@ -3,6 +3,7 @@
 #include "lowbit/InitAll.h"
 #include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
+#include "lowbit/Dialect/LowBit/Transforms/BufferizableOpInterfaceImpl.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
@@ -12,6 +13,7 @@
 
 void lowbit::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<lowbit::LowBitDialect>();
+  lowbit::registerBufferizableOpInterfaceExternalModels(registry);
   // Upstream: func, arith, linalg, tensor, math, memref, bufferization, scf,
   // vector, llvm ... everything a lowering pipeline may reach.
   mlir::registerAllDialects(registry);

@@ -4,6 +4,8 @@
 
 #include "lowbit/Harness/Jit.h"
 
+#include "lowbit/Codegen/TargetMachine.h"
+#include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/InitAll.h"
 #include "lowbit/Model/GgufMetadata.h"
 #include "lowbit/Pipelines/Pipelines.h"
@@ -55,6 +57,18 @@ std::string JitModel::load(const std::string &path, const Options &options) {
     tokenizer = model::tokenizerFromMetadata(meta, error);
   }
 
+  // Kernels for this machine: the JIT compiles for the host.
+  if (!options.referenceKernels) {
+    std::unique_ptr<llvm::TargetMachine> host =
+        codegen::createHostTargetMachine(error);
+    if (!host)
+      return error;
+    const codegen::TargetDesc *desc = codegen::selectTarget(*host);
+    if (!desc)
+      return "no kernel target for this CPU (known: " +
+             codegen::targetNames() + "); --reference-kernels runs scalar code";
+    attachTarget(*module, *host, *desc);
+  }
   PassManager pm(&ctx_);
   LoweringOptions lowering;
   lowering.reference = options.referenceKernels;

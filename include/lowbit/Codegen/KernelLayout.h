@@ -108,7 +108,7 @@ struct KernelLayout {
 /// be expressed (never silently approximated).
 std::string repackForKernel(const quant::Scheme &scheme, unsigned rows,
                             unsigned cols, const uint8_t *packed,
-                            const TargetDesc &target, KernelLayout &layout,
+                            const KernelTarget &target, KernelLayout &layout,
                             std::vector<uint8_t> &bytes, bool prefill = false);
 
 /// True when the integer-dot path applies (affine codes and integer
@@ -117,6 +117,20 @@ std::string repackForKernel(const quant::Scheme &scheme, unsigned rows,
 inline bool supportsIntegerDot(const KernelLayout &l) {
   return l.table.empty() || !l.lookup.empty();
 }
+
+/// True when kernels for `target` run `l` on int8 dot products (the target
+/// has them, the layout allows them and the float path is not forced).
+inline bool usesIntegerDot(const KernelLayout &l, const KernelTarget &target,
+                           bool floatPath) {
+  return !floatPath && target.dot != DotKind::None && supportsIntegerDot(l);
+}
+
+/// Why `l` is not a layout the kernels can run, or "" when it is
+/// (KernelLayoutChecks.cpp; the `#lowbit.kernel_layout` verifier).
+std::string checkLayout(const KernelLayout &l);
+/// Why kernels for `target` (on the float path or not) cannot run `l`, or "".
+std::string checkLayoutForTarget(const KernelLayout &l,
+                                 const KernelTarget &target, bool floatPath);
 
 /// True when the integer path's codes span 8 bits (stored so, or looked up).
 inline bool hasByteCodes(const KernelLayout &l) {

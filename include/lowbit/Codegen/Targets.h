@@ -1,9 +1,11 @@
 //===- Targets.h - CPU target descriptions as data --------------*- C++ -*-===//
 //
 // Each entry says what the kernels may use on a CPU family: vector width,
-// the int8 dot-product instruction (if any) and the row interleave of the
-// packed weight layout. Selection takes LLVM's own feature names, so a
-// target is spelled exactly as llc/clang take it (-mtriple/-mcpu/-mattr).
+// the int8 dot-product instruction and the byte-lookup instruction (if any)
+// and the row interleave of the packed weight layout. Selection takes LLVM's
+// own feature names, so a target is spelled exactly as llc/clang take it
+// (-mtriple/-mcpu/-mattr). On the IR the chosen entry travels as the
+// module's `#lowbit.target` attribute (beside upstream's `#llvm.target`).
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_CODEGEN_TARGETS_H
@@ -13,6 +15,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 
 namespace lowbit::codegen {
@@ -28,20 +31,36 @@ enum class DotKind {
   NeonUsdot,  ///< Armv8.6 i8mm usdot (u8 x s8)
 };
 
+/// The 16-entry byte table lookup that turns codebook indices into codes.
+enum class LookupKind {
+  None,
+  X86Pshufb256, ///< vpshufb ymm (per 16-byte lane)
+  X86Pshufb512, ///< vpshufb zmm (per 16-byte lane)
+  NeonTbl,      ///< tbl with one 16-byte table
+};
+
+/// What the kernels of one target may use: everything lowbit's codegen asks
+/// of a target.
+struct KernelTarget {
+  unsigned vectorBytes = 16; ///< widest vector register the kernels use
+  DotKind dot = DotKind::None;
+  LookupKind lookup = LookupKind::None;
+  /// Rows interleaved in one record of the packed layout (more rows share
+  /// each activation load; fewer keep more records in flight).
+  unsigned rowsPerGroup = 4;
+
+  bool operator==(const KernelTarget &o) const {
+    return vectorBytes == o.vectorBytes && dot == o.dot &&
+           lookup == o.lookup && rowsPerGroup == o.rowsPerGroup;
+  }
+};
+
 struct TargetDesc {
-  const char *name; ///< the spelling of convert-lowbit-to-vector{target=}
+  const char *name; ///< the table's name for the entry
   const char *arch; ///< llvm::Triple architecture name
   /// LLVM subtarget features that must all be present.
   llvm::ArrayRef<const char *> features;
-  unsigned vectorBytes; ///< widest vector register the kernels use
-  DotKind dot;
-  /// Rows interleaved in one record of the packed layout (more rows share
-  /// each activation load; fewer keep more records in flight).
-  unsigned rowsPerGroup;
-  /// LLVM intrinsics of the int8 dot product (acc, codes, activations) and
-  /// of the 16-entry byte lookup (table, indices); null without `dot`.
-  const char *dotIntrinsic;
-  const char *lookupIntrinsic;
+  KernelTarget kernels;
 };
 
 llvm::ArrayRef<TargetDesc> targetTable();
@@ -51,9 +70,21 @@ const TargetDesc *selectTarget(llvm::StringRef arch,
                                llvm::function_ref<bool(llvm::StringRef)> has);
 /// The entry for the machine this runs on.
 const TargetDesc *hostTarget();
-const char *dotKindName(DotKind k);
 /// "x86-64, x86-64-v3, ..." for diagnostics.
 std::string targetNames();
+
+/// LLVM intrinsics of the int8 dot product (acc, codes, activations; for
+/// X86Avx2 the pair product, codes x activations) and of the byte lookup
+/// (table, indices); null for None.
+const char *dotIntrinsic(DotKind k);
+const char *lookupIntrinsic(LookupKind k);
+/// Human description ("vpdpbusd zmm") for reports.
+const char *dotKindName(DotKind k);
+/// Keywords as the IR spells them ("vpdpbusd_zmm") and back.
+const char *dotKindKeyword(DotKind k);
+const char *lookupKindKeyword(LookupKind k);
+std::optional<DotKind> parseDotKind(llvm::StringRef keyword);
+std::optional<LookupKind> parseLookupKind(llvm::StringRef keyword);
 
 } // namespace lowbit::codegen
 

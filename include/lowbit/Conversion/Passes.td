@@ -45,45 +45,56 @@ def ConvertLowBitToLinalgPass : Pass<"convert-lowbit-to-linalg"> {
 }
 
 def ConvertLowBitToVectorPass : Pass<"convert-lowbit-to-vector", "::mlir::ModuleOp"> {
-  let summary = "Fused dequantize-and-multiply vector kernels per CPU target";
+  let summary = "Quantized matmuls as kernel ops on weights repacked for the target";
   let description = [{
-    Replaces every `lowbit.matmul` whose packed weight is a constant with a
-    call to a generated kernel (vector/arith/scf/memref, plus one LLVM
-    intrinsic for int8 dot products). At compile time the weight is
-    repacked for the target (KernelLayout.h): codes as nibbles or bytes,
-    one scale (and offset) per group of 32/16/8, R rows interleaved, so the
-    kernel decodes nibbles with and/shift and never materialises float
-    weights. On targets with int8 dot products (`vpdpbusd`, `sdot`,
-    `usdot`) activations are quantized per group to int8 on the fly;
-    `float-path` forces decoding to f32 (also used for float codebooks such
-    as NF4, which have no integer levels). The kernel is register-tiled over
-    up to 4 tokens for prefill and spreads row groups over threads
-    (`omp.parallel` + `omp.wsloop`, the OpenMP runtime) for large weights; every row is
-    computed by one thread in a fixed order, so results do not depend on
-    the thread count.
+    Rewrites every `lowbit.matmul` whose packed weight is a constant into a
+    `lowbit.kernel_matmul` on the weight repacked, at compile time, for the
+    module's `#lowbit.target` (set by `lowbit-attach-target` or the
+    driver): codes as nibbles, 6-bit planes or bytes, one scale (and
+    offset) per group of 32/16/8 or two-level scales, R rows interleaved
+    (`#lowbit.kernel_layout`, see KernelLayout.h). On targets with int8 dot
+    products (`vpdpbusd`, `vpmaddubsw`, `sdot`, `usdot`) the kernel
+    quantizes activations per group to int8; `float-path` forces decoding
+    to f32 (float codebooks such as NF4 always take it). Prefill (more than
+    one token) on the integer path uses the k-quad layout. Weights of at
+    least `parallel-threshold` elements mark the op `parallel` (row groups
+    on OpenMP threads; each row is computed by one thread in a fixed order,
+    so results do not depend on the thread count).
 
-    The rewrite in tensor land:
+    Before:
 
     ```mlir
-    %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_0>)
-        : tensor<1x64xf32>, tensor<8x36xi8> -> tensor<1x8xf32>
-    // becomes
-    %xm = bufferization.to_buffer %x read_only : ...
-    %wm = bufferization.to_buffer %w_repacked read_only : ...
-    %ym = memref.alloc() : memref<1x8xf32>
-    call @lowbit_kernel_...(%xm, %wm, %ym)
-    %y = bufferization.to_tensor %ym restrict writable : ...
+    module attributes {lowbit.target = #lowbit.target<name = "x86-64-v4-vnni",
+        vector_bytes = 64, dot = vpdpbusd_zmm, lookup = vpshufb_zmm,
+        rows_per_group = 4>} {
+      func.func @f(%x: tensor<1x64xf32>) -> tensor<1x6xf32> {
+        %w = arith.constant dense_resource<weight> : tensor<6x36xi8>
+        %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_0>)
+            : tensor<1x64xf32>, tensor<6x36xi8> -> tensor<1x6xf32>
+        return %y : tensor<1x6xf32>
+      }
+    }
+    ```
+
+    After (tensor land; bufferization is upstream's):
+
+    ```mlir
+    %w = arith.constant dense_resource<lowbit.vector.weight> : tensor<288xi8>
+    %e = tensor.empty() : tensor<1x8xf32>
+    %k = lowbit.kernel_matmul ins(%x, %w : tensor<1x64xf32>, tensor<288xi8>)
+        outs(%e : tensor<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6,
+        cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64,
+        zero_point = 8>) -> tensor<1x8xf32>
+    %y = tensor.extract_slice %k[0, 0] [1, 6] [1, 1]
+        : tensor<1x8xf32> to tensor<1x6xf32>
     ```
 
     Weights that are not constants, and batches with their own weights
     (3-D packed), are left for convert-lowbit-to-linalg; with `report` set
-    the pass remarks on each such op.
+    the pass remarks on each kernel and each op it leaves. The patterns are
+    available as `populateLowBitToVectorPatterns`.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"host\"",
-           "Target description name (x86-64, x86-64-v3, x86-64-v3-vnni, "
-           "x86-64-v4, x86-64-v4-vnni, aarch64, aarch64-dotprod, "
-           "aarch64-i8mm) or host">,
     Option<"floatPath", "float-path", "bool", /*default=*/"false",
            "Decode weights to f32 even where int8 dot products exist">,
     Option<"parallelThreshold", "parallel-threshold", "int64_t",
@@ -95,29 +106,52 @@ def ConvertLowBitToVectorPass : Pass<"convert-lowbit-to-vector", "::mlir::Module
            "lowering">,
   ];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::bufferization::BufferizationDialect",
-    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect",
-    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::vector::VectorDialect"
+    "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 
-def LowBitEmitKernelsPass : Pass<"lowbit-emit-kernels", "::mlir::ModuleOp"> {
-  let summary = "Generate the bodies of kernels declared by convert-lowbit-to-vector";
+def LowBitExpandKernelsPass : Pass<"lowbit-expand-kernels", "::mlir::ModuleOp"> {
+  let summary = "Generate the vector kernels of bufferized lowbit.kernel_matmul ops";
   let description = [{
-    convert-lowbit-to-vector declares each kernel with its parameters in a
-    `lowbit.kernel` dictionary; this pass, run after bufferization and
-    buffer deallocation (which cannot see through the LLVM intrinsics the
-    bodies use), writes the bodies: memref/vector/scf/arith/math plus
-    `llvm.call_intrinsic` for int8 dot products. Kernels manage their own
-    scratch buffers.
+    Replaces each `lowbit.kernel_matmul` on memrefs with a call of a
+    generated kernel for the module's `#lowbit.target`: memref/vector/scf/
+    arith/math, `omp.parallel` + `omp.wsloop` for `parallel` ops, and
+    `llvm.call_intrinsic` for the target's int8 dot product and byte lookup.
+    Ops with the same layout, flags and token count share one kernel.
+    Kernels manage their own scratch buffers. It runs after bufferization
+    and buffer deallocation (which cannot see through the LLVM intrinsics
+    the bodies use).
+
+    Before:
+
+    ```mlir
+    lowbit.kernel_matmul ins(%x, %w : memref<1x64xf32>, memref<288xi8>)
+        outs(%y : memref<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6,
+        cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64,
+        zero_point = 8>)
+    ```
+
+    After:
+
+    ```mlir
+    %xs = memref.cast %x : memref<1x64xf32>
+        to memref<1x64xf32, strided<[?, 1], offset: ?>>
+    call @lowbit_kernel_u4g32r4hz8_6x64_t1_i8(%xs, %w, %y) : (...) -> ()
+    ...
+    func.func private @lowbit_kernel_u4g32r4hz8_6x64_t1_i8(
+        %x: memref<1x64xf32, strided<[?, 1], offset: ?>>,
+        %w: memref<288xi8>, %y: memref<1x8xf32>) {
+      // quantize x per group of 32 to int8; for each row group: load the
+      // record, and/shift nibbles, vpdpbusd, scale, accumulate; reduce
+      // lanes per row and store
+    }
+    ```
   }];
   let dependentDialects = [
-    "::mlir::arith::ArithDialect", "::mlir::LLVM::LLVMDialect",
-    "::mlir::math::MathDialect", "::mlir::memref::MemRefDialect",
-    "::mlir::omp::OpenMPDialect", "::mlir::scf::SCFDialect",
-    "::mlir::vector::VectorDialect"
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::omp::OpenMPDialect",
+    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
   ];
 }
 

@@ -54,14 +54,11 @@ void buildQuantizePipeline(mlir::OpPassManager &pm,
 void buildReferenceLoweringPipeline(mlir::OpPassManager &pm);
 
 /// lowbit-lowering: the production path. Constant-weight lowbit.matmul ops
-/// become vector kernels for `target` (convert-lowbit-to-vector), the rest
-/// of the graph goes through upstream bufferization, loops and LLVM, with
-/// kernel row groups on OpenMP threads.
+/// become vector kernels for the module's `#lowbit.target`
+/// (convert-lowbit-to-vector, set by lowbit-attach-target or the driver),
+/// the rest of the graph goes through upstream bufferization, loops and
+/// LLVM, with kernel row groups on OpenMP threads.
 struct LoweringOptions : public mlir::PassPipelineOptions<LoweringOptions> {
-  Option<std::string> target{
-      *this, "target",
-      llvm::cl::desc("target description (see convert-lowbit-to-vector)"),
-      llvm::cl::init("host")};
   Option<bool> floatPath{*this, "float-path",
                          llvm::cl::desc("force the f32 kernels"),
                          llvm::cl::init(false)};

@@ -1,46 +1,37 @@
-// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0" --convert-lowbit-to-vector="target=x86-64-v4-vnni report=1" 2>&1 | FileCheck %s
-// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0" --convert-lowbit-to-vector="target=aarch64-dotprod float-path=1" | FileCheck %s --check-prefix=FLOAT
-// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_k" --convert-lowbit-to-vector="target=x86-64-v4-vnni report=1" 2>&1 | FileCheck %s --check-prefix=TWOLEVEL
-// RUN: not lowbit-opt %s --convert-lowbit-to-vector="target=riscv64" 2>&1 | FileCheck %s --check-prefix=BADTARGET
+// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0" --lowbit-attach-target="triple=x86_64-unknown-linux-gnu cpu=x86-64-v4 features=+avx512vnni" --convert-lowbit-to-vector="report=1" 2>&1 | FileCheck %s
+// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0" --lowbit-attach-target="triple=aarch64-unknown-linux-gnu features=+dotprod" --convert-lowbit-to-vector="float-path=1" | FileCheck %s --check-prefix=FLOAT
+// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q4_k" --lowbit-attach-target="triple=x86_64-unknown-linux-gnu cpu=x86-64-v4 features=+avx512vnni" --convert-lowbit-to-vector="report=1" 2>&1 | FileCheck %s --check-prefix=TWOLEVEL
+// RUN: not lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0" --convert-lowbit-to-vector 2>&1 | FileCheck %s --check-prefix=NOTARGET
 
-// The matmul becomes a call of a kernel declaration on memrefs; the weight
-// is repacked (q4_0: nibbles + f16 scales, 4 rows interleaved) into its own
-// blob; the result buffer is padded to whole row groups and sliced.
+// The matmul becomes a kernel op on the weight repacked for the module's
+// target (q4_0: nibbles + f16 scales, 4 rows interleaved) in its own blob;
+// the result is padded to whole row groups and sliced. Bufferization is
+// left to upstream.
 // CHECK: remark: q4_0 6x64 x 1 token(s): vpdpbusd zmm, layout u4g32r4hz8, 288 bytes
 // CHECK: remark: q4_0 6x64 x 3 token(s): vpdpbusd zmm, layout u4g32r16hqz8, 576 bytes
+// CHECK: module attributes {llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu", chip = "x86-64-v4", features = <["+avx512vnni"]>>, lowbit.target = #lowbit.target<name = "x86-64-v4-vnni", vector_bytes = 64, dot = vpdpbusd_zmm, lookup = vpshufb_zmm, rows_per_group = 4>}
 // CHECK-LABEL: func.func @decode(
-// CHECK: %[[X:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<1x64xf32> to memref<1x64xf32, strided<[?, 1], offset: ?>>
-// CHECK: %[[WT:.*]] = arith.constant dense_resource<lowbit.vector.weight> : tensor<288xi8>
-// CHECK: %[[W:.*]] = bufferization.to_buffer %[[WT]] read_only
-// CHECK: %[[Y:.*]] = memref.alloc() {alignment = 64 : i64} : memref<1x8xf32>
-// CHECK: call @lowbit_kernel_u4g32r4hz8_6x64_t1_i8(%[[X]], %[[W]], %[[Y]])
-// CHECK: %[[T:.*]] = bufferization.to_tensor %[[Y]] restrict writable
-// CHECK: tensor.extract_slice %[[T]][0, 0] [1, 6] [1, 1]
+// CHECK-SAME: %[[X:.*]]: tensor<1x64xf32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<lowbit.vector.weight> : tensor<288xi8>
+// CHECK-DAG: %[[E:.*]] = tensor.empty() : tensor<1x8xf32>
+// CHECK: %[[Y:.*]] = lowbit.kernel_matmul ins(%[[X]], %[[W]] : tensor<1x64xf32>, tensor<288xi8>) outs(%[[E]] : tensor<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>) -> tensor<1x8xf32>
+// CHECK: tensor.extract_slice %[[Y]][0, 0] [1, 6] [1, 1]
 // CHECK-NOT: lowbit.matmul
-// Three tokens: a kernel of its own, register-tiled over tokens, on
-// k-quads (16 rows, one lane per row).
+// CHECK-NOT: bufferization
+// Three tokens: k-quads (16 rows, one lane per row).
 // CHECK-LABEL: func.func @prefill(
-// CHECK: call @lowbit_kernel_u4g32r16hqz8_6x64_t3_i8
-// CHECK: func.func private @lowbit_kernel_u4g32r4hz8_6x64_t1_i8(memref<1x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<1x8xf32>)
-// CHECK-SAME: lowbit.kernel = {code_bits = 4 : i64, cols = 64 : i64, float_path = false, group = 32 : i64, has_min = false
-// CHECK-SAME: rows = 6 : i64, rows_per_group = 4 : i64, scale_f16 = true, table = [], target = "x86-64-v4-vnni", tokens = 1 : i64, vector_bytes = 64 : i64, zero_point = 8 : i64}
-// CHECK: func.func private @lowbit_kernel_u4g32r16hqz8_6x64_t3_i8
-// CHECK-SAME: quad = true
-// CHECK-SAME: rows_per_group = 16 : i64
-// CHECK-SAME: tokens = 3 : i64
+// CHECK: lowbit.kernel_matmul {{.*}} layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 16, vector_bytes = 64, zero_point = 8, quad = true>) -> tensor<3x16xf32>
 
-// FLOAT: func.func private @lowbit_kernel_u4g32r4hz8_6x64_t1_f32({{.*}}memref<1x8xf32>)
-// FLOAT-SAME: float_path = true
-// FLOAT-SAME: target = "aarch64-dotprod"
+// FLOAT: lowbit.target = #lowbit.target<name = "aarch64-dotprod", vector_bytes = 16, dot = sdot, lookup = tbl, rows_per_group = 4>
+// FLOAT-LABEL: func.func @decode(
+// FLOAT: lowbit.kernel_matmul {{.*}} layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 16, zero_point = 8>) float_path -> tensor<1x8xf32>
 
 // K-quants keep their two-level scales: a byte per group and row, and a
 // half per super-block (8 groups of 32) and row: 320 bytes instead of 384.
 // TWOLEVEL: remark: q4_k 6x64 x 1 token(s): vpdpbusd zmm, layout u4g32r4s8u8hmz0, 320 bytes
-// TWOLEVEL: func.func private @lowbit_kernel_u4g32r4s8u8hmz0_6x64_t1_i8(
-// TWOLEVEL-SAME: has_min = true, min_f16 = false
-// TWOLEVEL-SAME: scale_f16 = false, sub_signed = false, super_f16 = true, super_groups = 8 : i64
+// TWOLEVEL: layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, scale_f16 = false, has_min = true, min_f16 = false, super_groups = 8, super_f16 = true>)
 
-// BADTARGET: error: convert-lowbit-to-vector: unknown target 'riscv64' (known: x86-64, x86-64-v3, x86-64-v3-vnni, x86-64-v4, x86-64-v4-vnni, aarch64, aarch64-dotprod, aarch64-i8mm, host)
+// NOTARGET: error: convert-lowbit-to-vector: the module has no #lowbit.target; set one with lowbit-attach-target (the host by default) or lowbit-compile's -mtriple/-mcpu/-mattr
 
 #nk = affine_map<(m, n, k) -> (n, k)>
 #mk = affine_map<(m, n, k) -> (m, k)>

@@ -72,3 +72,115 @@ func.func private @asym_codebook() attributes {s = #lowbit.scheme<offset = min, 
 
 // expected-error @+1 {{parameter 'bits' disagrees with format q4_k, which fixes it; drop it or use format = generic}}
 func.func private @gguf_override() attributes {s = #lowbit.scheme<format = q4_k, bits = 3>}
+
+// -----
+
+// #lowbit.kernel_layout holds every assumption the vector kernels make.
+// expected-error @+1 {{invalid kernel layout: code_bits must be 4, 6 or 8, got 3}}
+func.func private @bad_code_bits() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, code_bits = 3, zero_point = 8>}
+
+// -----
+
+// expected-error @+1 {{invalid kernel layout: super_groups must be 0 (one level) or in [2, 4096]}}
+func.func private @one_group_super_block() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, scale_f16 = false, has_min = true, min_f16 = false, super_groups = 1, super_f16 = true>}
+
+// -----
+
+// expected-error @+1 {{invalid kernel layout: a lookup needs 16 entries, 4-bit codes and a table of <= 16}}
+func.func private @short_lookup() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 127, table = [-127.0, -104.0, -83.0], lookup = [0, 23, 45]>}
+
+// -----
+
+// k-quads need one row per i32 lane (rows_per_group = vector_bytes / 4).
+// expected-error @+1 {{invalid kernel layout: k-quads need one row per i32 lane (rows_per_group = vector_bytes / 4) and integer codes}}
+func.func private @quad_rows() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8, quad = true>}
+
+// -----
+
+// expected-error @+1 {{invalid kernel layout: group must be 8, 16 or 32, got 24}}
+func.func private @bad_group() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 24, rows_per_group = 4, vector_bytes = 64>}
+
+// -----
+
+// expected-error @+1 {{lookup entries must be in [0, 255], got 300}}
+func.func private @lookup_range() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, table = [0.0, 1.0], lookup = [0, 300, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]>}
+
+// -----
+
+// expected-error @+2 {{expected 'true' or 'false'}}
+// expected-error @+1 {{failed to parse LowBit_KernelLayoutAttr parameter 'quad'}}
+func.func private @flag_spelling() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, quad = 1>}
+
+// -----
+
+// #lowbit.target mirrors an entry of the target table.
+// expected-error @+1 {{unknown target 'riscv64' (known: x86-64, x86-64-v3, x86-64-v3-vnni, x86-64-v4, x86-64-v4-vnni, aarch64, aarch64-dotprod, aarch64-i8mm)}}
+module attributes {lowbit.target = #lowbit.target<name = "riscv64", vector_bytes = 16, dot = none, lookup = none, rows_per_group = 4>} {}
+
+// -----
+
+// expected-error @+1 {{fields do not match the table's 'x86-64-v3': vector_bytes = 32, dot = vpmaddubsw_ymm, lookup = vpshufb_ymm, rows_per_group = 4}}
+module attributes {lowbit.target = #lowbit.target<name = "x86-64-v3", vector_bytes = 64, dot = vpdpbusd_zmm, lookup = vpshufb_zmm, rows_per_group = 4>} {}
+
+// -----
+
+// expected-error @+2 {{unknown kind 'vpdpbssd'}}
+// expected-error @+1 {{failed to parse LowBit_TargetAttr parameter 'dot'}}
+module attributes {lowbit.target = #lowbit.target<name = "x86-64-v3", vector_bytes = 32, dot = vpdpbssd, lookup = vpshufb_ymm, rows_per_group = 4>} {}
+
+// -----
+
+// lowbit.kernel_matmul: shapes follow from the layout.
+func.func @kernel_weight_bytes(%x: tensor<1x64xf32>, %w: tensor<100xi8>, %y: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{the layout takes 288 bytes (1-D i8), got 'tensor<100xi8>'}}
+  %r = lowbit.kernel_matmul ins(%x, %w : tensor<1x64xf32>, tensor<100xi8>) outs(%y : tensor<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>) -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @kernel_init_rows(%x: tensor<1x64xf32>, %w: tensor<288xi8>, %y: tensor<1x6xf32>) -> tensor<1x6xf32> {
+  // expected-error @+1 {{init must be 1 x 8 f32 (rows padded to whole row groups), got 'tensor<1x6xf32>'}}
+  %r = lowbit.kernel_matmul ins(%x, %w : tensor<1x64xf32>, tensor<288xi8>) outs(%y : tensor<1x6xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>) -> tensor<1x6xf32>
+  return %r : tensor<1x6xf32>
+}
+
+// -----
+
+func.func @kernel_input_cols(%x: tensor<1x32xf32>, %w: tensor<288xi8>, %y: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{input must be T x 64 f32 with T >= 1, got 'tensor<1x32xf32>'}}
+  %r = lowbit.kernel_matmul ins(%x, %w : tensor<1x32xf32>, tensor<288xi8>) outs(%y : tensor<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>) -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @kernel_mixed(%x: tensor<1x64xf32>, %w: memref<288xi8>, %y: memref<1x8xf32>) {
+  // expected-error @+1 {{operands must be all ranked tensors or all memrefs}}
+  lowbit.kernel_matmul ins(%x, %w : tensor<1x64xf32>, memref<288xi8>) outs(%y : memref<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>)
+  return
+}
+
+// -----
+
+func.func @kernel_memref_result(%x: memref<1x64xf32>, %w: memref<288xi8>, %y: memref<1x8xf32>) {
+  // expected-error @+1 {{on memrefs returns nothing}}
+  %r = lowbit.kernel_matmul ins(%x, %w : memref<1x64xf32>, memref<288xi8>) outs(%y : memref<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>) -> tensor<1x8xf32>
+  return
+}
+
+// -----
+
+func.func @kernel_quad_float(%x: tensor<3x64xf32>, %w: tensor<576xi8>, %y: tensor<3x16xf32>) -> tensor<3x16xf32> {
+  // expected-error @+1 {{k-quad layouts run only on int8 dot products, not the float path}}
+  %r = lowbit.kernel_matmul ins(%x, %w : tensor<3x64xf32>, tensor<576xi8>) outs(%y : tensor<3x16xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 16, vector_bytes = 64, zero_point = 8, quad = true>) float_path -> tensor<3x16xf32>
+  return %r : tensor<3x16xf32>
+}
+
+// -----
+
+func.func @kernel_float_codebook(%x: tensor<1x64xf32>, %w: tensor<160xi8>, %y: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  // expected-error @+1 {{a float codebook runs only on the float path}}
+  %r = lowbit.kernel_matmul ins(%x, %w : tensor<1x64xf32>, tensor<160xi8>) outs(%y : tensor<1x4xf32>) layout(#lowbit.kernel_layout<rows = 4, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, has_min = true, table = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5]>) -> tensor<1x4xf32>
+  return %r : tensor<1x4xf32>
+}

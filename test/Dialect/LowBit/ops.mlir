@@ -67,3 +67,19 @@ func.func @resource_weight(%x: tensor<32xf32>) -> tensor<1xf32> {
     }
   }
 #-}
+
+// -----
+
+// Codegen attributes and the kernel op print readably, defaults elided.
+// CHECK: module attributes {lowbit.target = #lowbit.target<name = "aarch64-i8mm", vector_bytes = 16, dot = usdot, lookup = tbl, rows_per_group = 4>}
+// CHECK-LABEL: func @kernel_matmul
+// CHECK: %{{.*}} = lowbit.kernel_matmul ins(%{{.*}}, %{{.*}} : tensor<2x64xf32>, tensor<320xi8>) outs(%{{.*}} : tensor<2x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 16, scale_f16 = false, has_min = true, min_f16 = false, super_groups = 8, super_f16 = true>) parallel -> tensor<2x8xf32>
+// CHECK: lowbit.kernel_matmul ins(%{{.*}}, %{{.*}} : memref<1x64xf32>, memref<288xi8>) outs(%{{.*}} : memref<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 16, zero_point = 127, table = [-1.270000e+02, -1.040000e+02, -8.300000e+01, -6.500000e+01, -4.900000e+01, -3.500000e+01, -2.200000e+01, -1.000000e+01, 1.000000e+00, 1.300000e+01, 2.500000e+01, 3.800000e+01, 5.300000e+01, 6.900000e+01, 8.900000e+01, 1.130000e+02], lookup = [0, 23, 45, 66, 85, 102, 117, 130, 140, 152, 164, 177, 191, 207, 223, 240]>) float_path
+// BC: lowbit.kernel_matmul {{.*}} layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 16, scale_f16 = false, has_min = true, min_f16 = false, super_groups = 8, super_f16 = true>) parallel
+module attributes {lowbit.target = #lowbit.target<name = "aarch64-i8mm", vector_bytes = 16, dot = usdot, lookup = tbl, rows_per_group = 4>} {
+func.func @kernel_matmul(%x: tensor<2x64xf32>, %w: tensor<320xi8>, %y: tensor<2x8xf32>, %xm: memref<1x64xf32>, %wm: memref<288xi8>, %ym: memref<1x8xf32>) -> tensor<2x8xf32> {
+  %r = lowbit.kernel_matmul ins(%x, %w : tensor<2x64xf32>, tensor<320xi8>) outs(%y : tensor<2x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 16, scale_f16 = false, has_min = true, min_f16 = false, super_groups = 8, super_f16 = true>) parallel -> tensor<2x8xf32>
+  lowbit.kernel_matmul ins(%xm, %wm : memref<1x64xf32>, memref<288xi8>) outs(%ym : memref<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 16, zero_point = 127, table = [-127.0, -104.0, -83.0, -65.0, -49.0, -35.0, -22.0, -10.0, 1.0, 13.0, 25.0, 38.0, 53.0, 69.0, 89.0, 113.0], lookup = [0, 23, 45, 66, 85, 102, 117, 130, 140, 152, 164, 177, 191, 207, 223, 240]>) float_path
+  return %r : tensor<2x8xf32>
+}
+}

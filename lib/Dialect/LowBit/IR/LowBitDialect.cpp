@@ -2,8 +2,10 @@
 
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Transforms/InliningUtils.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -15,6 +17,17 @@ using namespace lowbit;
 #define GET_ATTRDEF_CLASSES
 #include "lowbit/Dialect/LowBit/IR/LowBitAttrs.cpp.inc"
 
+namespace {
+/// lowbit ops have no regions and nothing tied to their function: helpers
+/// holding them (a model's per-weight functions) inline like any other.
+struct LowBitInlinerInterface : public DialectInlinerInterface {
+  using DialectInlinerInterface::DialectInlinerInterface;
+  bool isLegalToInline(Operation *, Region *, bool, IRMapping &) const final {
+    return true;
+  }
+};
+} // namespace
+
 void LowBitDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
@@ -24,4 +37,9 @@ void LowBitDialect::initialize() {
 #define GET_OP_LIST
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.cpp.inc"
       >();
+  addInterfaces<LowBitInlinerInterface>();
+  // Bufferization comes from lowbit/Dialect/LowBit/Transforms
+  // (registerBufferizableOpInterfaceExternalModels).
+  declarePromisedInterface<mlir::bufferization::BufferizableOpInterface,
+                           KernelMatmulOp>();
 }

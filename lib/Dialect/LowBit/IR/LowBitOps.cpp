@@ -75,5 +75,61 @@ LogicalResult MatmulOp::verify() {
   return success();
 }
 
+
+LogicalResult KernelMatmulOp::verify() {
+  auto input = cast<ShapedType>(getInput().getType());
+  auto weight = cast<ShapedType>(getWeight().getType());
+  auto init = cast<ShapedType>(getInit().getType());
+  bool tensors = isa<RankedTensorType>(input) &&
+                 isa<RankedTensorType>(weight) && isa<RankedTensorType>(init);
+  bool buffers = isa<MemRefType>(input) && isa<MemRefType>(weight) &&
+                 isa<MemRefType>(init);
+  if (!tensors && !buffers)
+    return emitOpError("operands must be all ranked tensors or all memrefs");
+  if (tensors != (getNumResults() == 1) ||
+      (tensors && getResult()[0].getType() != init))
+    return emitOpError(tensors ? "on tensors returns one result of the init's "
+                                 "type"
+                               : "on memrefs returns nothing");
+  if (!input.hasStaticShape() || !weight.hasStaticShape() ||
+      !init.hasStaticShape())
+    return emitOpError("shapes must be static");
+  codegen::KernelLayout l = getLayout().toKernelLayout();
+  if (input.getRank() != 2 || !input.getElementType().isF32() ||
+      input.getDimSize(1) != int64_t(l.cols) || input.getDimSize(0) < 1)
+    return emitOpError("input must be T x ")
+           << l.cols << " f32 with T >= 1, got " << input;
+  if (weight.getRank() != 1 || !weight.getElementType().isInteger(8) ||
+      weight.getDimSize(0) != int64_t(l.totalBytes()))
+    return emitOpError("the layout takes ")
+           << l.totalBytes() << " bytes (1-D i8), got " << weight;
+  if (init.getRank() != 2 || !init.getElementType().isF32() ||
+      init.getDimSize(0) != input.getDimSize(0) ||
+      init.getDimSize(1) != int64_t(l.paddedRows()))
+    return emitOpError("init must be ")
+           << input.getDimSize(0) << " x " << l.paddedRows()
+           << " f32 (rows padded to whole row groups), got " << init;
+  if (l.quad && getFloatPath())
+    return emitOpError("k-quad layouts run only on int8 dot products, not "
+                       "the float path");
+  if (!getFloatPath() && !codegen::supportsIntegerDot(l))
+    return emitOpError("a float codebook runs only on the float path");
+  return success();
+}
+
+void KernelMatmulOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  // Only the memref form touches memory: it reads input and weight and
+  // writes every element of init.
+  for (OpOperand *in : {&getInputMutable(), &getWeightMutable()})
+    if (isa<MemRefType>(in->get().getType()))
+      effects.emplace_back(MemoryEffects::Read::get(), in,
+                           SideEffects::DefaultResource::get());
+  if (isa<MemRefType>(getInit().getType()))
+    effects.emplace_back(MemoryEffects::Write::get(), &getInitMutable(),
+                         SideEffects::DefaultResource::get());
+}
+
 #define GET_OP_CLASSES
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.cpp.inc"

@@ -2,6 +2,8 @@
 #ifndef LOWBIT_DIALECT_LOWBIT_IR_LOWBIT_H
 #define LOWBIT_DIALECT_LOWBIT_IR_LOWBIT_H
 
+#include "lowbit/Codegen/KernelLayout.h"
+#include "lowbit/Codegen/Targets.h"
 #include "lowbit/Quant/Scheme.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
@@ -9,10 +11,30 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/IR/DialectImplementation.h"
 
 #include "lowbit/Dialect/LowBit/IR/LowBitDialect.h.inc"
 #include "lowbit/Dialect/LowBit/IR/LowBitEnums.h.inc"
+
+namespace lowbit {
+/// `true` or `false` (flags of #lowbit.kernel_layout).
+mlir::FailureOr<bool> parseFlag(mlir::AsmParser &parser);
+/// A keyword that `fromKeyword` knows (kinds of #lowbit.target).
+template <typename KindT>
+mlir::FailureOr<KindT>
+parseKind(mlir::AsmParser &parser,
+          std::optional<KindT> (*fromKeyword)(llvm::StringRef)) {
+  llvm::SMLoc loc = parser.getCurrentLocation();
+  std::string keyword;
+  if (failed(parser.parseKeywordOrString(&keyword)))
+    return mlir::failure();
+  if (std::optional<KindT> kind = fromKeyword(keyword))
+    return *kind;
+  return parser.emitError(loc, "unknown kind '") << keyword << "'";
+}
+} // namespace lowbit
 
 #define GET_ATTRDEF_CLASSES
 #include "lowbit/Dialect/LowBit/IR/LowBitAttrs.h.inc"

@@ -91,4 +91,132 @@ def LowBit_SchemeAttr : AttrDef<LowBit_Dialect, "Scheme"> {
   }];
 }
 
+
+//===----------------------------------------------------------------------===//
+// Codegen attributes: a weight repacked for the vector kernels, and the
+// target the kernels are generated for.
+//===----------------------------------------------------------------------===//
+
+// `true` / `false`, elided when equal to `default`.
+class LowBit_FlagParameter<string default>
+    : AttrParameter<"bool", ""> {
+  let parser = "::lowbit::parseFlag($_parser)";
+  let printer = "$_printer << ($_self ? \"true\" : \"false\")";
+  let defaultValue = default;
+}
+
+def LowBit_KernelLayoutAttr : AttrDef<LowBit_Dialect, "KernelLayout"> {
+  let mnemonic = "kernel_layout";
+  let summary = "a weight repacked for the vector kernels";
+  let description = [{
+    The byte layout `convert-lowbit-to-vector` repacks a packed weight into
+    (see `lowbit/Codegen/KernelLayout.h`): groups of `group` weights,
+    `w = d x (u - zero_point) + m` (float codebooks: `d x table[u] + m`),
+    `rows_per_group` rows interleaved per record, codes of `code_bits` (4,
+    6 as nibbles plus 2-bit planes, or 8) cut into registers of
+    `vector_bytes`. One-level scales are per group and row (`scale`,
+    `min_scale` f16 or f32); with `super_groups` = S > 0 they are a byte per
+    group and row (`sub_signed`: int8) times one float per super-block of S
+    groups and row (`super_scale`). `lookup` maps 4-bit codebook indices to
+    codes with a byte shuffle; `quad` is the k-quad prefill layout (one row
+    per i32 lane).
+
+    ```mlir
+    // q4_0 for AVX-512: nibbles, one half scale per group of 32, 4 rows.
+    #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4,
+                          vector_bytes = 64, zero_point = 8>
+    // q4_k: byte sub-scales and sub-mins, halves per super-block of 8 groups.
+    #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4,
+                          vector_bytes = 64, scale_f16 = false, has_min = true,
+                          super_groups = 8, super_f16 = true>
+    ```
+
+    Parameters left out take their defaults (4-bit codes, zero point 0, f16
+    scales, no min, no codebook, one-level scales, not k-quads). The
+    verifier holds every assumption the kernels make.
+  }];
+  let parameters = (ins
+    "unsigned":$rows,
+    "unsigned":$cols,
+    "unsigned":$group,
+    "unsigned":$rows_per_group,
+    "unsigned":$vector_bytes,
+    DefaultValuedParameter<"unsigned", "4">:$code_bits,
+    DefaultValuedParameter<"int", "0">:$zero_point,
+    LowBit_FlagParameter<"true">:$scale_f16,
+    LowBit_FlagParameter<"false">:$has_min,
+    LowBit_FlagParameter<"true">:$min_f16,
+    OptionalParameter<"::mlir::DenseF32ArrayAttr">:$table,
+    OptionalParameter<"::mlir::DenseI32ArrayAttr">:$lookup,
+    LowBit_FlagParameter<"false">:$quad,
+    DefaultValuedParameter<"unsigned", "0">:$super_groups,
+    LowBit_FlagParameter<"false">:$sub_signed,
+    LowBit_FlagParameter<"false">:$super_f16
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The layout for lowbit::codegen.
+    ::lowbit::codegen::KernelLayout toKernelLayout() const;
+    static KernelLayoutAttr get(::mlir::MLIRContext *ctx,
+                                const ::lowbit::codegen::KernelLayout &layout);
+  }];
+}
+
+class LowBit_KindParameter<string cppType, string keyword, string parse>
+    : AttrParameter<cppType, ""> {
+  let parser = "::lowbit::parseKind($_parser, " # parse # ")";
+  let printer = "$_printer << " # keyword # "($_self)";
+}
+
+def LowBit_TargetAttr : AttrDef<LowBit_Dialect, "Target"> {
+  let mnemonic = "target";
+  let summary = "what the vector kernels may use on the target CPU";
+  let description = [{
+    The entry of lowbit's target table (`lowbit/Codegen/Targets.h`) chosen
+    for the module's CPU: vector width, int8 dot product, byte lookup and
+    row interleave. The driver sets it once on the module as `lowbit.target`,
+    beside upstream's `llvm.target` (`#llvm.target<triple, chip,
+    features>`), with `lowbit-attach-target` or lowbit-compile's
+    `-mtriple/-mcpu/-mattr`; every codegen pass asks the module for it.
+
+    ```mlir
+    module attributes {
+      llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu",
+                                 chip = "znver4", features = #llvm.target_features<["+avx512vnni"]>>,
+      lowbit.target = #lowbit.target<name = "x86-64-v4-vnni", vector_bytes = 64,
+                                     dot = vpdpbusd_zmm, lookup = vpshufb_zmm,
+                                     rows_per_group = 4>} {
+    }
+    ```
+
+    The fields must equal the named table entry (the table is the truth;
+    the attribute makes it visible in the IR).
+  }];
+  let parameters = (ins
+    StringRefParameter<"target table entry">:$name,
+    "unsigned":$vector_bytes,
+    LowBit_KindParameter<"::lowbit::codegen::DotKind",
+                         "::lowbit::codegen::dotKindKeyword",
+                         "::lowbit::codegen::parseDotKind">:$dot,
+    LowBit_KindParameter<"::lowbit::codegen::LookupKind",
+                         "::lowbit::codegen::lookupKindKeyword",
+                         "::lowbit::codegen::parseLookupKind">:$lookup,
+    "unsigned":$rows_per_group
+  );
+  let assemblyFormat = "`<` struct(params) `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The name under which modules carry the attribute.
+    static constexpr ::llvm::StringLiteral getAttrName() {
+      return ::llvm::StringLiteral("lowbit.target");
+    }
+    /// The module's target, or null.
+    static TargetAttr lookup(::mlir::Operation *op);
+    ::lowbit::codegen::KernelTarget toKernelTarget() const;
+    static TargetAttr get(::mlir::MLIRContext *ctx,
+                          const ::lowbit::codegen::TargetDesc &desc);
+  }];
+}
+
 #endif // LOWBIT_ATTRS_TD

@@ -3,6 +3,7 @@
 #define LOWBIT_OPS_TD
 
 include "lowbit/Dialect/LowBit/IR/LowBitAttrs.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
 class LowBit_Op<string mnemonic, list<Trait> traits = []>
@@ -51,6 +52,59 @@ def LowBit_MatmulOp : LowBit_Op<"matmul", [Pure]> {
     type($packed) `->` type($result)
   }];
   let hasVerifier = 1;
+}
+
+
+def LowBit_KernelMatmulOp : LowBit_Op<"kernel_matmul", [
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "a matmul on a weight repacked for the vector kernels";
+  let description = [{
+    `init[t, n] = sum_k input[t, k] * W[n, k]` for the `T x cols` input and
+    the weight `W` repacked in `layout` (`rows` rows padded to whole row
+    groups: `init` is `T x paddedRows`, every element written, none read).
+    `float_path` decodes weights to f32 instead of running int8 dot
+    products; `parallel` spreads row groups over OpenMP threads.
+
+    A destination-style op, so upstream one-shot bufferization turns the
+    tensor form into the memref form like any other op:
+
+    ```mlir
+    %y = lowbit.kernel_matmul ins(%x, %w : tensor<1x64xf32>, tensor<288xi8>)
+        outs(%e : tensor<1x8xf32>) layout(#lowbit.kernel_layout<rows = 6,
+        cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64,
+        zero_point = 8>) -> tensor<1x8xf32>
+    // after bufferization
+    lowbit.kernel_matmul ins(%xm, %wm : memref<1x64xf32>, memref<288xi8>)
+        outs(%ym : memref<1x8xf32>) layout(...)
+    ```
+
+    `convert-lowbit-to-vector` creates it; `lowbit-expand-kernels` turns the
+    memref form into a call of the generated kernel for the module's
+    `#lowbit.target`.
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$weight, AnyShaped:$init,
+                       LowBit_KernelLayoutAttr:$layout,
+                       UnitAttr:$float_path, UnitAttr:$parallel);
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    `ins` `(` $input `,` $weight `:` type($input) `,` type($weight) `)`
+    `outs` `(` $init `:` type($init) `)`
+    `layout` `(` qualified($layout) `)`
+    (`float_path` $float_path^)? (`parallel` $parallel^)?
+    attr-dict (`->` type($result)^)?
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+    /// T: the rows of the input.
+    int64_t getTokens() {
+      return ::llvm::cast<::mlir::ShapedType>(getInput().getType())
+          .getDimSize(0);
+    }
+  }];
 }
 
 #endif // LOWBIT_OPS_TD

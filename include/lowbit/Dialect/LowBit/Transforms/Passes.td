@@ -164,4 +164,47 @@ def LowBitExportQuantPass : Pass<"lowbit-export-quant"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+
+def LowBitAttachTargetPass : Pass<"lowbit-attach-target", "::mlir::ModuleOp"> {
+  let summary = "Sets the CPU target the module is compiled for";
+  let description = [{
+    Resolves `triple`, `cpu` and `features` as llc's `-mtriple`, `-mcpu`
+    and `-mattr` do (all empty: the host), picks the most capable entry of
+    lowbit's target table whose LLVM features that CPU has, and sets both
+    on the module: upstream's `llvm.target` and lowbit's `lowbit.target`.
+    Codegen passes (convert-lowbit-to-vector, lowbit-expand-kernels) ask
+    the module for them. lowbit-compile and lowbit-run do the same from
+    their own command lines. Unknown triples, CPUs and features, and CPUs
+    the table has no entry for, are errors.
+
+    Before:
+
+    ```mlir
+    module {
+    }
+    ```
+
+    After (`cpu=x86-64-v3`):
+
+    ```mlir
+    module attributes {
+      llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu", chip = "x86-64-v3">,
+      lowbit.target = #lowbit.target<name = "x86-64-v3", vector_bytes = 32,
+          dot = vpmaddubsw_ymm, lookup = vpshufb_ymm, rows_per_group = 4>} {
+    }
+    ```
+  }];
+  let options = [
+    Option<"triple", "triple", "std::string", /*default=*/"\"\"",
+           "LLVM target triple (default: the host's)">,
+    Option<"cpu", "cpu", "std::string", /*default=*/"\"\"",
+           "CPU as -mcpu spells it (default: the host's for the host "
+           "triple, else generic; native = the host's)">,
+    Option<"features", "features", "std::string", /*default=*/"\"\"",
+           "LLVM features as -mattr spells them, e.g. +avx512vnni,-avx2">,
+  ];
+  let dependentDialects = ["::lowbit::LowBitDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // LOWBIT_TRANSFORMS_PASSES_TD

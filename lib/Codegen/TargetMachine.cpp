@@ -1,19 +1,20 @@
-//===- TargetSelection.cpp - LLVM target machines from llc spellings ------===//
+//===- TargetMachine.cpp - LLVM target machines from llc spellings --------===//
 
-#include "TargetSelection.h"
+#include "lowbit/Codegen/TargetMachine.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
-namespace lowbit {
+namespace lowbit::codegen {
 
 std::unique_ptr<llvm::TargetMachine>
-selectTarget(std::string triple, std::string cpu, const std::string &features,
-             std::string &error) {
+createTargetMachine(std::string triple, std::string cpu,
+                    const std::string &features, std::string &error) {
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargets();
   llvm::InitializeAllTargetMCs();
@@ -28,7 +29,7 @@ selectTarget(std::string triple, std::string cpu, const std::string &features,
   llvm::Triple t(triple);
   std::string lookupError;
   const llvm::Target *target =
-      llvm::TargetRegistry::lookupTarget(t.getTriple(), lookupError);
+      llvm::TargetRegistry::lookupTarget(t, lookupError);
   if (!target) {
     error = "unknown target triple '" + triple + "': " + lookupError;
     return nullptr;
@@ -64,4 +65,32 @@ selectTarget(std::string triple, std::string cpu, const std::string &features,
   return tm;
 }
 
-} // namespace lowbit
+std::unique_ptr<llvm::TargetMachine>
+createHostTargetMachine(std::string &error) {
+  std::vector<std::string> enabled;
+  for (const auto &f : llvm::sys::getHostCPUFeatures())
+    if (f.second)
+      enabled.push_back("+" + f.first().str());
+  llvm::sort(enabled);
+  return createTargetMachine("", "", llvm::join(enabled, ","), error);
+}
+
+static bool hasFeature(const llvm::TargetMachine &tm, llvm::StringRef f) {
+  return tm.getMCSubtargetInfo()->checkFeatures("+" + f.str());
+}
+
+bool runsOn(const TargetDesc &desc, const llvm::TargetMachine &tm) {
+  if (tm.getTargetTriple().getArchName() != desc.arch)
+    return false;
+  for (const char *f : desc.features)
+    if (!hasFeature(tm, f))
+      return false;
+  return true;
+}
+
+const TargetDesc *selectTarget(const llvm::TargetMachine &tm) {
+  return selectTarget(tm.getTargetTriple().getArchName(),
+                      [&](llvm::StringRef f) { return hasFeature(tm, f); });
+}
+
+} // namespace lowbit::codegen

@@ -1,0 +1,201 @@
+//===- ConvertLowBitToVector.cpp - lowbit.matmul -> lowbit.kernel_matmul --===//
+
+#include "lowbit/Conversion/LowBitToVector/LowBitToVector.h"
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace lowbit {
+#define GEN_PASS_DEF_CONVERTLOWBITTOVECTORPASS
+#include "lowbit/Conversion/Passes.h.inc"
+} // namespace lowbit
+
+using namespace mlir;
+using namespace lowbit;
+using namespace lowbit::codegen;
+
+namespace {
+
+/// The packed bytes of a constant weight, or empty.
+ArrayRef<char> constantBytes(Value packed) {
+  auto cst = packed.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return {};
+  if (auto r = dyn_cast<DenseResourceElementsAttr>(cst.getValue()))
+    if (AsmResourceBlob *blob = r.getRawHandle().getBlob())
+      return blob->getData();
+  if (auto d = dyn_cast<DenseElementsAttr>(cst.getValue()))
+    if (!d.isSplat())
+      return d.getRawData();
+  return {};
+}
+
+/// Why convert-lowbit-to-vector leaves `op` to the reference lowering, or "".
+StringRef reasonToLeave(MatmulOp op) {
+  if (cast<RankedTensorType>(op.getPacked().getType()).getRank() != 2)
+    return "each batch has its own weight";
+  if (constantBytes(op.getPacked()).empty())
+    return "the weight is not a constant";
+  return "";
+}
+
+/// Views a static tensor [..., K] as [T, K] (or back, for results).
+Value toMatrix(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t r = type.getRank();
+  if (r == 2)
+    return v;
+  int64_t k = type.getShape().back();
+  auto target = RankedTensorType::get({type.getNumElements() / k, k},
+                                      type.getElementType());
+  if (r == 1)
+    return tensor::ExpandShapeOp::create(b, loc, target, v,
+                                         ArrayRef<ReassociationIndices>{{0, 1}});
+  ReassociationIndices lead;
+  for (int64_t i = 0; i + 1 < r; ++i)
+    lead.push_back(i);
+  return tensor::CollapseShapeOp::create(
+      b, loc, target, v, ArrayRef<ReassociationIndices>{lead, {r - 1}});
+}
+
+Value fromMatrix(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
+  int64_t r = type.getRank();
+  if (r == 2)
+    return v;
+  if (r == 1)
+    return tensor::CollapseShapeOp::create(
+        b, loc, type, v, ArrayRef<ReassociationIndices>{{0, 1}});
+  ReassociationIndices lead;
+  for (int64_t i = 0; i + 1 < r; ++i)
+    lead.push_back(i);
+  return tensor::ExpandShapeOp::create(
+      b, loc, type, v, ArrayRef<ReassociationIndices>{lead, {r - 1}});
+}
+
+struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
+  MatmulToKernel(MLIRContext *ctx, const KernelTarget &target,
+                 const LowBitToVectorOptions &options)
+      : OpRewritePattern(ctx), target(target), options(options) {}
+
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    if (StringRef why = reasonToLeave(op); !why.empty())
+      return rewriter.notifyMatchFailure(op, why);
+    ArrayRef<char> bytes = constantBytes(op.getPacked());
+    auto packedType = cast<RankedTensorType>(op.getPacked().getType());
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    quant::Scheme scheme = op.getScheme().toQuantScheme();
+    unsigned n = packedType.getDimSize(0);
+    unsigned k = inType.getShape().back();
+    int64_t T = inType.getNumElements() / k;
+    KernelLayout layout;
+    std::vector<uint8_t> repacked;
+    std::string err = repackForKernel(
+        scheme, n, k, reinterpret_cast<const uint8_t *>(bytes.data()), target,
+        layout, repacked, /*prefill=*/T > 1 && !options.floatPath);
+    if (!err.empty())
+      return op.emitError() << "convert-lowbit-to-vector: cannot lay out "
+                            << quant::printScheme(scheme) << ": " << err;
+    bool intDot = usesIntegerDot(layout, target, options.floatPath);
+    if (options.report)
+      op.emitRemark() << quant::printScheme(scheme) << " " << n << "x" << k
+                      << " x " << T << " token(s): "
+                      << (intDot ? dotKindName(target.dot) : "f32 fma")
+                      << ", layout " << layout.describe() << ", "
+                      << repacked.size() << " bytes";
+
+    Location loc = op.getLoc();
+    auto wType =
+        RankedTensorType::get({int64_t(repacked.size())}, rewriter.getI8Type());
+    std::string blobName = "lowbit.vector." + std::to_string(counter++);
+    if (auto name = op.getPacked().getDefiningOp()->getAttrOfType<StringAttr>(
+            "lowbit.name"))
+      blobName = "lowbit.vector." + name.str();
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<char>(
+        reinterpret_cast<const char *>(repacked.data()), repacked.size()));
+    Value w = arith::ConstantOp::create(
+        rewriter, loc, wType,
+        DenseResourceElementsAttr::get(wType, blobName, std::move(blob)));
+    Value x = toMatrix(rewriter, loc, op.getInput());
+    int64_t paddedRows = layout.paddedRows();
+    Value init = tensor::EmptyOp::create(rewriter, loc,
+                                         ArrayRef<int64_t>{T, paddedRows},
+                                         rewriter.getF32Type());
+    int64_t weights = int64_t(n) * k;
+    bool parallel = options.parallelThreshold > 0 &&
+                    weights >= options.parallelThreshold;
+    Value y = KernelMatmulOp::create(
+                  rewriter, loc, TypeRange{init.getType()}, x, w, init,
+                  KernelLayoutAttr::get(rewriter.getContext(), layout),
+                  /*float_path=*/!intDot, parallel)
+                  .getResult()[0];
+    if (int64_t(n) != paddedRows)
+      y = tensor::ExtractSliceOp::create(
+          rewriter, loc,
+          RankedTensorType::get({T, int64_t(n)}, rewriter.getF32Type()), y,
+          ValueRange{}, ValueRange{}, ValueRange{},
+          rewriter.getDenseI64ArrayAttr({0, 0}),
+          rewriter.getDenseI64ArrayAttr({T, n}),
+          rewriter.getDenseI64ArrayAttr({1, 1}));
+    rewriter.replaceOp(op, fromMatrix(rewriter, loc, y, outType));
+    return success();
+  }
+
+  KernelTarget target;
+  LowBitToVectorOptions options;
+  /// Names blobs of weights without `lowbit.name` in visiting order.
+  mutable unsigned counter = 0;
+};
+
+struct ConvertLowBitToVector
+    : public lowbit::impl::ConvertLowBitToVectorPassBase<
+          ConvertLowBitToVector> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    bool anyKernel = false;
+    module.walk([&](MatmulOp op) {
+      StringRef why = reasonToLeave(op);
+      anyKernel |= why.empty();
+      if (report && !why.empty())
+        op.emitRemark() << "left to convert-lowbit-to-linalg: " << why;
+    });
+    if (!anyKernel)
+      return;
+    TargetAttr target = TargetAttr::lookup(module);
+    if (!target) {
+      module.emitError()
+          << "convert-lowbit-to-vector: the module has no #lowbit.target; "
+             "set one with lowbit-attach-target (the host by default) or "
+             "lowbit-compile's -mtriple/-mcpu/-mattr";
+      return signalPassFailure();
+    }
+    RewritePatternSet patterns(&getContext());
+    populateLowBitToVectorPatterns(
+        patterns, target.toKernelTarget(),
+        LowBitToVectorOptions{floatPath, parallelThreshold, report});
+    walkAndApplyPatterns(module, std::move(patterns));
+    // A kernel candidate left over is one whose scheme the layout could not
+    // express: the pattern reported it.
+    WalkResult left = module.walk([](MatmulOp op) {
+      return reasonToLeave(op).empty() ? WalkResult::interrupt()
+                                       : WalkResult::advance();
+    });
+    if (left.wasInterrupted())
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void lowbit::populateLowBitToVectorPatterns(RewritePatternSet &patterns,
+                                            const KernelTarget &target,
+                                            const LowBitToVectorOptions &o) {
+  patterns.add<MatmulToKernel>(patterns.getContext(), target, o);
+}
