@@ -5,6 +5,7 @@
 #include "lowbit/Quant/Scheme.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 namespace lowbit {
@@ -23,6 +24,11 @@ mlir::Value emitQuantizedContraction(mlir::OpBuilder &b, mlir::Location loc,
                                      mlir::Value input, mlir::Value packed,
                                      const quant::Scheme &scheme,
                                      mlir::RankedTensorType resultType);
+
+/// lowbit.dequantize and lowbit.matmul -> the decoding linalg.generics
+/// above. Apply lowbit.dequantize's canonicalization first (as
+/// convert-lowbit-to-linalg does) so row slices decode only their rows.
+void populateLowBitToLinalgPatterns(mlir::RewritePatternSet &patterns);
 } // namespace lowbit
 
 #endif

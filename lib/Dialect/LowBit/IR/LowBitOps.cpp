@@ -2,7 +2,9 @@
 
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/OpImplementation.h"
 
 using namespace mlir;
@@ -43,6 +45,44 @@ LogicalResult DequantizeOp::verify() {
            << result.getShape().drop_back() << " must match packed rows "
            << packed.getShape().drop_back();
   return verifyPacked(*this, packed, getScheme(), result.getShape().back());
+}
+
+namespace {
+
+/// extract_slice(dequantize(p)) of whole rows -> dequantize(extract_slice(p)):
+/// rows decode independently, so an embedding lookup decodes one row, not
+/// the table.
+struct SliceRowsBeforeDequantize
+    : public OpRewritePattern<tensor::ExtractSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(tensor::ExtractSliceOp slice,
+                                PatternRewriter &rewriter) const override {
+    auto dq = slice.getSource().getDefiningOp<DequantizeOp>();
+    RankedTensorType source = slice.getSourceType();
+    // Whole rows only: column offset 0, every column, unit strides, no
+    // rank reduction.
+    if (!dq || source.getRank() != 2 || slice.getType().getRank() != 2 ||
+        !slice.hasUnitStride() || slice.getStaticOffsets()[1] != 0 ||
+        slice.getStaticSizes()[1] != source.getDimSize(1))
+      return rewriter.notifyMatchFailure(slice, "not a slice of whole rows");
+    auto packedType = cast<RankedTensorType>(dq.getPacked().getType());
+    SmallVector<OpFoldResult> sizes = slice.getMixedSizes();
+    sizes[1] = rewriter.getIndexAttr(packedType.getDimSize(1));
+    Value rows = tensor::ExtractSliceOp::create(
+        rewriter, slice.getLoc(), dq.getPacked(), slice.getMixedOffsets(),
+        sizes, slice.getMixedStrides());
+    rewriter.replaceOpWithNewOp<DequantizeOp>(slice, slice.getType(), rows,
+                                              dq.getScheme());
+    return success();
+  }
+};
+
+} // namespace
+
+void DequantizeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                               MLIRContext *context) {
+  patterns.add<SliceRowsBeforeDequantize>(context);
 }
 
 LogicalResult MatmulOp::verify() {

@@ -20,6 +20,18 @@ def LowBit_DequantizeOp : LowBit_Op<"dequantize", [Pure]> {
     %w = lowbit.dequantize %packed scheme(#lowbit.scheme<format = q4_0>)
         : tensor<64x108xi8> -> tensor<64x172xf32>
     ```
+
+    Canonicalization: rows decode independently, so a slice of whole rows
+    of a dequantized table (an embedding lookup) slices the packed bytes
+    first and dequantizes only those rows:
+
+    ```mlir
+    %t = lowbit.dequantize %p scheme(...) : tensor<512x210xi8> -> tensor<512x256xf32>
+    %r = tensor.extract_slice %t[%i, 0] [1, 256] [1, 1] : tensor<512x256xf32> to tensor<1x256xf32>
+    // becomes
+    %b = tensor.extract_slice %p[%i, 0] [1, 210] [1, 1] : tensor<512x210xi8> to tensor<1x210xi8>
+    %r = lowbit.dequantize %b scheme(...) : tensor<1x210xi8> -> tensor<1x256xf32>
+    ```
   }];
   let arguments = (ins AnyStaticShapeTensor:$packed, LowBit_SchemeAttr:$scheme);
   let results = (outs AnyStaticShapeTensor:$result);
@@ -27,6 +39,7 @@ def LowBit_DequantizeOp : LowBit_Op<"dequantize", [Pure]> {
     $packed `scheme` `(` qualified($scheme) `)` attr-dict `:` type($packed) `->` type($result)
   }];
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 def LowBit_MatmulOp : LowBit_Op<"matmul", [Pure]> {

@@ -159,6 +159,23 @@ def LowBitExportQuantPass : Pass<"lowbit-export-quant"> {
     scales (converted exactly to f32) and zero points live in the type.
     Decoded values are unchanged. Other schemes are left alone with a
     warning saying why.
+
+    Before (q4_0, one block of 32 per row):
+
+    ```mlir
+    %w = arith.constant dense_resource<w0> : tensor<1x18xi8>
+    %0 = lowbit.dequantize %w scheme(#lowbit.scheme<format = q4_0>)
+        : tensor<1x18xi8> -> tensor<1x32xf32>
+    ```
+
+    After (codes are nibble - 8, the fp16 scale 0.5 exactly in f32):
+
+    ```mlir
+    %c = arith.constant dense<[[-8, -7, ...]]> : tensor<1x32xi4>
+    %q = quant.scast %c : tensor<1x32xi4>
+        to tensor<1x32x!quant.uniform<i4:f32:{0:1, 1:32}, {{5.000000e-01}}>>
+    %0 = quant.dcast %q : tensor<1x32x!quant.uniform<...>> to tensor<1x32xf32>
+    ```
   }];
   let dependentDialects = ["::mlir::quant::QuantDialect",
                            "::mlir::arith::ArithDialect"];
