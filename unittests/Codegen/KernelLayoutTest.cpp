@@ -195,13 +195,20 @@ TEST(KernelLayout, Q4_0RecordBytes) {
   EXPECT_EQ(lastRecord[64 + 2 * 3], 0);
 }
 
+/// Random rows x cols weights quantized in `scheme`.
+std::vector<uint8_t> quantized(const quant::Scheme &scheme, unsigned rows,
+                               unsigned cols) {
+  std::vector<float> w = randomWeights(size_t(rows) * cols, rows * cols);
+  std::vector<uint8_t> packed(rows * quant::rowBytes(scheme, cols));
+  EXPECT_EQ(quant::quantizeMatrix(scheme, w.data(), rows, cols, packed.data(),
+                                  {}, "w"),
+            "");
+  return packed;
+}
+
 TEST(KernelLayout, TwoLevelScalesAndKQuads) {
   quant::Scheme q4k = quant::ggufScheme(quant::Format::Q4_K);
-  std::vector<float> w = randomWeights(8 * 256, 7);
-  std::vector<uint8_t> packed(8 * quant::rowBytes(q4k, 256));
-  ASSERT_EQ(quant::quantizeMatrix(q4k, w.data(), 8, 256, packed.data(), {},
-                                  "w"),
-            "");
+  std::vector<uint8_t> packed = quantized(q4k, 8, 256);
   KernelLayout decode, prefill;
   std::vector<uint8_t> a, b;
   ASSERT_EQ(repackForKernel(q4k, 8, 256, packed.data(), kVnni512, decode, a),
@@ -228,11 +235,7 @@ TEST(KernelLayout, TwoLevelScalesAndKQuads) {
 
 TEST(KernelLayout, CodebooksLookUpOnlyWithAnIntegerPath) {
   quant::Scheme iq4 = quant::ggufScheme(quant::Format::IQ4_NL);
-  std::vector<float> w = randomWeights(4 * 64, 3);
-  std::vector<uint8_t> packed(4 * quant::rowBytes(iq4, 64));
-  ASSERT_EQ(quant::quantizeMatrix(iq4, w.data(), 4, 64, packed.data(), {},
-                                  "w"),
-            "");
+  std::vector<uint8_t> packed = quantized(iq4, 4, 64);
   KernelLayout withDot, without;
   std::vector<uint8_t> a, b;
   ASSERT_EQ(repackForKernel(iq4, 4, 64, packed.data(), kAvx2, withDot, a), "");
