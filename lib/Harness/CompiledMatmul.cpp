@@ -2,11 +2,10 @@
 
 #include "lowbit/Harness/CompiledMatmul.h"
 #include "lowbit/Harness/Jit.h"
-#include "lowbit/Conversion/Passes.h"
+#include "lowbit/InitAll.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
-#include "lowbit/Dialect/LowBit/Transforms/BufferizableOpInterfaceImpl.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -16,13 +15,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 
 #include <cstdlib>
@@ -47,25 +40,14 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
                                   unsigned cols, unsigned tokens,
                                   const std::vector<uint8_t> &packed,
                                   const MatmulBuildOptions &options) {
-  static bool registered = [] {
-    lowbit::registerLowBitConversionPasses();
-    lowbit::registerAllPipelines();
-    mlir::registerAllPasses();
-    return true;
-  }();
-  (void)registered;
+  registerAllPasses();
   Impl &m = *impl_;
   m.rows = rows;
   m.cols = cols;
   m.tokens = tokens;
   DialectRegistry registry;
-  registry.insert<LowBitDialect>();
-  registerBufferizableOpInterfaceExternalModels(registry);
   registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerOpenMPDialectTranslation(registry);
+  registerLLVMTranslations(registry);
   m.ctx.appendDialectRegistry(registry);
   m.ctx.loadAllAvailableDialects();
 
@@ -118,14 +100,12 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
   attachTarget(*module, *tm, *desc);
 
   PassManager pm(&m.ctx);
-  std::string pipeline =
-      std::string("lowbit-lowering{float-path=") +
-      (options.floatPath ? "1" : "0") +
-      " reference=" + (options.reference ? "1" : "0") +
-      " parallel-threshold=" + std::to_string(options.parallelThreshold) +
-      " report=1}";
-  if (failed(parsePassPipeline(pipeline, pm)))
-    return "bad pipeline " + pipeline;
+  LoweringOptions lowering;
+  lowering.floatPath = options.floatPath;
+  lowering.reference = options.reference;
+  lowering.parallelThreshold = options.parallelThreshold;
+  lowering.report = true;
+  buildLoweringPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return "lowering failed: " + diagnostics;
 

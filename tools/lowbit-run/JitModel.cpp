@@ -15,9 +15,6 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/SourceMgr.h"
 
 
@@ -29,9 +26,7 @@ namespace lowbit {
 std::string JitModel::load(const std::string &path, const Options &options) {
   DialectRegistry registry;
   registerAllDialects(registry);
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  registerOpenMPDialectTranslation(registry);
+  registerLLVMTranslations(registry);
   ctx_.appendDialectRegistry(registry);
   registerAllPasses();
 

@@ -10,6 +10,9 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 
 void lowbit::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<lowbit::LowBitDialect>();
@@ -20,9 +23,20 @@ void lowbit::registerAllDialects(mlir::DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
 }
 
+void lowbit::registerLLVMTranslations(mlir::DialectRegistry &registry) {
+  mlir::registerBuiltinDialectTranslation(registry);
+  mlir::registerLLVMDialectTranslation(registry);
+  mlir::registerOpenMPDialectTranslation(registry);
+}
+
 void lowbit::registerAllPasses() {
-  lowbit::registerLowBitTransformsPasses();
-  lowbit::registerLowBitConversionPasses();
-  lowbit::registerAllPipelines();
-  mlir::registerAllPasses();
+  // Pass registration is global: once per process, whoever asks first.
+  static bool registered = [] {
+    lowbit::registerLowBitTransformsPasses();
+    lowbit::registerLowBitConversionPasses();
+    lowbit::registerAllPipelines();
+    mlir::registerAllPasses();
+    return true;
+  }();
+  (void)registered;
 }
