@@ -21,6 +21,18 @@
 // RUN: lowbit-opt %t.mlirbc | FileCheck %s --check-prefix=BC
 // BC: lowbit.matmul {{.*}} scheme(#lowbit.scheme<format = q8_0>)
 
+// The format is told by content, the same in every tool: a GGUF file
+// under another name imports as GGUF, in lowbit-import and lowbit-compile.
+// RUN: cp %data/models/stories260K-gguf/Q8_0-pure-w2f16.gguf %t.model
+// RUN: lowbit-import %t.model --emit-text | FileCheck %s --check-prefix=BYCONTENT
+// RUN: lowbit-compile %t.model -o %t.model.o --reference-kernels
+// BYCONTENT: source_format = "gguf"
+// A name that says one format over content of another is one clear line.
+// RUN: cp %data/models/stories260K/stories260K.bin %t.lying.gguf
+// RUN: not lowbit-import %t.lying.gguf 2>&1 | FileCheck %s --check-prefix=LYING
+// RUN: not lowbit-compile %t.lying.gguf -o %t.lying.o 2>&1 | FileCheck %s --check-prefix=LYING
+// LYING: error: {{.*}}lying.gguf: named .gguf but its content is not GGUF (no GGUF magic)
+
 // Bad files: one message, non-zero exit.
 // RUN: head -c 1000 %data/models/stories260K-gguf/stories260K-f32.gguf > %t.cut.gguf
 // RUN: not lowbit-import %t.cut.gguf 2>&1 | FileCheck %s --check-prefix=CUT

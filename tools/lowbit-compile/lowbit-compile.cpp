@@ -22,11 +22,8 @@
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 
 #include "lowbit/InitAll.h"
-#include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/GgufMetadata.h"
-#include "lowbit/Model/Llama2C.h"
-#include "lowbit/Model/ModelIR.h"
-#include "lowbit/Model/Safetensors.h"
+#include "lowbit/Model/ImportModelFile.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -76,6 +73,10 @@ static cl::opt<std::string> tokenizer("tokenizer",
                                                "model files (default: as "
                                                "lowbit-import finds it)"),
                                       cl::init(""));
+static cl::opt<std::string> config(
+    "config",
+    cl::desc("Hugging Face config.json for safetensors (default: beside it)"),
+    cl::init(""));
 static cl::opt<int64_t> context("context",
                                 cl::desc("KV cache length for model files"),
                                 cl::init(0));
@@ -101,43 +102,6 @@ static cl::opt<bool> kernelReport(
 static int fail(const std::string &msg) {
   llvm::errs() << "lowbit-compile: error: " << msg << "\n";
   return 1;
-}
-
-/// Imports a model file in-process (as lowbit-import does).
-static OwningOpRef<ModuleOp> importModel(MLIRContext &ctx, std::string &err,
-                                         lowbit::model::GgufFile &gguf,
-                                         lowbit::model::Llama2CModel &l2c,
-                                         lowbit::model::SafetensorsFile &st,
-                                         lowbit::model::ModelDescription &d) {
-  llvm::StringRef path(inputPath);
-  if (path.ends_with(".gguf")) {
-    err = gguf.open(inputPath);
-    if (err.empty())
-      d = lowbit::model::describeModel(gguf, err);
-  } else if (path.ends_with(".safetensors")) {
-    llvm::SmallString<256> config(path);
-    llvm::sys::path::remove_filename(config);
-    llvm::sys::path::append(config, "config.json");
-    lowbit::model::HfLlamaConfig hf;
-    err = lowbit::model::readHfLlamaConfig(std::string(config), hf);
-    if (err.empty())
-      err = st.open(inputPath);
-    if (err.empty())
-      err = lowbit::model::describeModel(st, hf, tokenizer, d);
-  } else {
-    err = l2c.open(inputPath);
-    std::string tok = tokenizer;
-    if (err.empty() && tok.empty()) // as lowbit-import: beside the checkpoint
-      tok = lowbit::model::findLlama2CTokenizer(inputPath,
-                                                l2c.config().vocabSize);
-    if (err.empty())
-      err = lowbit::model::describeModel(l2c, tok, d);
-  }
-  if (!err.empty())
-    return nullptr;
-  if (context > 0 && d.llama)
-    d.llama->context = context;
-  return lowbit::model::buildModelIR(ctx, d, err);
 }
 
 /// Bufferization creates the constants' globals in an order (and with
@@ -186,11 +150,8 @@ int main(int argc, char **argv) {
   lowbit::registerAllPasses();
   MLIRContext ctx(registry);
 
-  lowbit::model::GgufFile gguf;
-  lowbit::model::Llama2CModel l2c;
-  lowbit::model::SafetensorsFile st;
-  lowbit::model::ModelDescription description;
-  OwningOpRef<ModuleOp> module;
+  lowbit::model::ImportedModel imported;
+  OwningOpRef<ModuleOp> &module = imported.module;
   llvm::StringRef path(inputPath);
   if (path.ends_with(".mlir") || path.ends_with(".mlirbc")) {
     llvm::SourceMgr sourceMgr;
@@ -198,9 +159,14 @@ int main(int argc, char **argv) {
     if (!module)
       return fail("cannot parse " + inputPath);
   } else {
-    module = importModel(ctx, err, gguf, l2c, st, description);
-    if (!module)
-      return fail(err);
+    lowbit::model::ImportOptions options;
+    options.configPath = config;
+    options.tokenizerPath = tokenizer;
+    options.context = context;
+    if (std::string e =
+            lowbit::model::importModelFile(ctx, inputPath, options, imported);
+        !e.empty())
+      return fail(e);
   }
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
   // Without @forward the module is compiled as a library of its public

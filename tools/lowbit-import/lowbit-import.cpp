@@ -1,26 +1,19 @@
 //===- lowbit-import.cpp - Model file -> model IR ---------------------------===//
 //
-// Reads a GGUF file (v2/v3) or a llama2.c checkpoint, chosen by content,
+// Reads a GGUF file (v2/v3), a safetensors checkpoint (+ config.json) or a
+// llama2.c checkpoint, told apart by content (lowbit::model::importModelFile),
 // and writes model IR (bytecode by default, --emit-text for text).
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowbit/Model/Gguf.h"
-#include "lowbit/Model/Llama2C.h"
-#include "lowbit/Model/ModelIR.h"
-#include "lowbit/Model/Safetensors.h"
+#include "lowbit/Model/ImportModelFile.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/Verifier.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Path.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
-
-#include <fstream>
 
 using namespace mlir;
 namespace cl = llvm::cl;
@@ -52,63 +45,22 @@ static int fail(const std::string &msg) {
   return 1;
 }
 
-static bool looksLikeGguf(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
-  char magic[4] = {};
-  in.read(magic, 4);
-  return in && std::string(magic, 4) == "GGUF";
-}
-
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
       argc, argv, "lowbit-import: model file (GGUF, llama2.c) -> model IR\n");
 
-  // Readers own the mappings the IR's blobs point into: keep them alive.
-  lowbit::model::GgufFile gguf;
-  lowbit::model::Llama2CModel llama2c;
-  lowbit::model::SafetensorsFile safetensors;
-  lowbit::model::ModelDescription model;
-  std::string err;
-  if (llvm::StringRef(inputPath).ends_with(".safetensors")) {
-    std::string config = configPath;
-    if (config.empty()) {
-      llvm::SmallString<256> p(inputPath);
-      llvm::sys::path::remove_filename(p);
-      llvm::sys::path::append(p, "config.json");
-      config = std::string(p);
-    }
-    lowbit::model::HfLlamaConfig hf;
-    err = lowbit::model::readHfLlamaConfig(config, hf);
-    if (err.empty())
-      err = safetensors.open(inputPath);
-    if (err.empty())
-      err = lowbit::model::describeModel(safetensors, hf, tokenizerPath, model);
-  } else if (looksLikeGguf(inputPath)) {
-    err = gguf.open(inputPath);
-    if (err.empty())
-      model = lowbit::model::describeModel(gguf, err);
-  } else {
-    err = llama2c.open(inputPath);
-    if (err.empty()) {
-      std::string tokenizer = tokenizerPath;
-      if (tokenizer.empty())
-        tokenizer = lowbit::model::findLlama2CTokenizer(
-            inputPath, llama2c.config().vocabSize);
-      err = lowbit::model::describeModel(llama2c, tokenizer, model);
-    }
-  }
-  if (!err.empty())
-    return fail(err);
-
-  if (contextLength > 0 && model.llama)
-    model.llama->context = contextLength;
+  lowbit::model::ImportOptions options;
+  options.configPath = configPath;
+  options.tokenizerPath = tokenizerPath;
+  options.context = contextLength;
   MLIRContext ctx;
-  OwningOpRef<ModuleOp> module = lowbit::model::buildModelIR(ctx, model, err);
-  if (!module)
+  lowbit::model::ImportedModel model;
+  if (std::string err =
+          lowbit::model::importModelFile(ctx, inputPath, options, model);
+      !err.empty())
     return fail(err);
-  if (failed(verify(*module)))
-    return fail("internal error: the built IR does not verify");
+  OwningOpRef<ModuleOp> &module = model.module;
   std::string errorMessage;
   auto out = openOutputFile(outputPath, &errorMessage);
   if (!out)

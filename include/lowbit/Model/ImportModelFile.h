@@ -1,0 +1,61 @@
+//===- ImportModelFile.h - Any model file -> model IR, one entry --*- C++ -*-===//
+//
+// The one way tools turn a model file into model IR: the format is told by
+// content (GGUF magic, a safetensors JSON header, else a llama2.c
+// checkpoint), the reader validates every byte it uses, and the built IR is
+// verified. The readers' mappings back the IR's weight blobs, so the result
+// owns them: keep it alive as long as the module.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_MODEL_IMPORTMODELFILE_H
+#define LOWBIT_MODEL_IMPORTMODELFILE_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <memory>
+#include <string>
+
+namespace lowbit::model {
+
+enum class ModelFileFormat { Gguf, Safetensors, Llama2C };
+
+/// The format of the file at `path`, by its first bytes. Files that cannot
+/// be read are reported as llama2.c (whose reader then says why).
+ModelFileFormat detectModelFileFormat(const std::string &path);
+
+struct ImportOptions {
+  /// Hugging Face config.json of a safetensors checkpoint ("" = the one
+  /// beside it).
+  std::string configPath;
+  /// llama2.c-format tokenizer ("" = for llama2.c checkpoints tokenizer.bin
+  /// or tok<vocab>.bin beside them, if present).
+  std::string tokenizerPath;
+  /// KV cache length of the forward pass (0 = the model's).
+  int64_t context = 0;
+};
+
+class ImportedModel {
+public:
+  ImportedModel();
+  ~ImportedModel();
+  ImportedModel(ImportedModel &&);
+  ImportedModel &operator=(ImportedModel &&);
+
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+
+private:
+  friend std::string importModelFile(mlir::MLIRContext &, const std::string &,
+                                     const ImportOptions &, ImportedModel &);
+  struct Sources;
+  std::unique_ptr<Sources> sources; ///< readers and what the IR points into
+};
+
+/// Imports the model file at `path`; returns "" or why it cannot (one
+/// line naming the file and what is wrong).
+std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
+                            const ImportOptions &options, ImportedModel &out);
+
+} // namespace lowbit::model
+
+#endif

@@ -1,0 +1,120 @@
+//===- ImportModelFile.cpp - Any model file -> model IR, one entry --------===//
+
+#include "lowbit/Model/ImportModelFile.h"
+#include "lowbit/Model/Gguf.h"
+#include "lowbit/Model/Llama2C.h"
+#include "lowbit/Model/ModelIR.h"
+#include "lowbit/Model/Safetensors.h"
+
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Path.h"
+
+#include <cstring>
+#include <fstream>
+
+namespace lowbit::model {
+
+struct ImportedModel::Sources {
+  GgufFile gguf;
+  Llama2CModel llama2c;
+  SafetensorsFile safetensors;
+  ModelDescription description;
+};
+
+ImportedModel::ImportedModel() = default;
+ImportedModel::~ImportedModel() = default;
+ImportedModel::ImportedModel(ImportedModel &&) = default;
+ImportedModel &ImportedModel::operator=(ImportedModel &&) = default;
+
+ModelFileFormat detectModelFileFormat(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  unsigned char head[9] = {};
+  in.read(reinterpret_cast<char *>(head), sizeof head);
+  if (in.gcount() >= 4 && std::memcmp(head, "GGUF", 4) == 0)
+    return ModelFileFormat::Gguf;
+  // safetensors: a little-endian u64 header length, then the JSON header.
+  if (in.gcount() == 9 && head[8] == '{')
+    return ModelFileFormat::Safetensors;
+  return ModelFileFormat::Llama2C;
+}
+
+static const char *formatName(ModelFileFormat f) {
+  switch (f) {
+  case ModelFileFormat::Gguf:
+    return "GGUF";
+  case ModelFileFormat::Safetensors:
+    return "safetensors";
+  case ModelFileFormat::Llama2C:
+    return "llama2.c";
+  }
+  return "?";
+}
+
+std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
+                            const ImportOptions &options, ImportedModel &out) {
+  auto sources = std::make_unique<ImportedModel::Sources>();
+  ModelDescription &model = sources->description;
+  ModelFileFormat format = detectModelFileFormat(path);
+  // An extension that names another format is a mistake worth one line,
+  // not a confusing error from the wrong reader.
+  llvm::StringRef ext = llvm::sys::path::extension(path);
+  if ((ext == ".gguf" && format != ModelFileFormat::Gguf) ||
+      (ext == ".safetensors" && format != ModelFileFormat::Safetensors))
+    if (std::ifstream(path).good())
+      return path + ": named " + ext.str() + " but its content is not " +
+             (ext == ".gguf" ? "GGUF (no GGUF magic)"
+                             : "safetensors (no JSON header)");
+  std::string err;
+  switch (format) {
+  case ModelFileFormat::Gguf:
+    err = sources->gguf.open(path);
+    if (err.empty())
+      model = describeModel(sources->gguf, err);
+    break;
+  case ModelFileFormat::Safetensors: {
+    std::string config = options.configPath;
+    if (config.empty()) {
+      llvm::SmallString<256> p(path);
+      llvm::sys::path::remove_filename(p);
+      llvm::sys::path::append(p, "config.json");
+      config = std::string(p);
+    }
+    HfLlamaConfig hf;
+    err = readHfLlamaConfig(config, hf);
+    if (err.empty())
+      err = sources->safetensors.open(path);
+    if (err.empty())
+      err = describeModel(sources->safetensors, hf, options.tokenizerPath,
+                          model);
+    break;
+  }
+  case ModelFileFormat::Llama2C: {
+    err = sources->llama2c.open(path);
+    if (!err.empty())
+      break;
+    std::string tokenizer = options.tokenizerPath;
+    if (tokenizer.empty())
+      tokenizer =
+          findLlama2CTokenizer(path, sources->llama2c.config().vocabSize);
+    err = describeModel(sources->llama2c, tokenizer, model);
+    break;
+  }
+  }
+  if (!err.empty())
+    return err;
+  if (options.context > 0 && model.llama)
+    model.llama->context = options.context;
+  mlir::OwningOpRef<mlir::ModuleOp> module = buildModelIR(ctx, model, err);
+  if (!module)
+    return err;
+  if (failed(mlir::verify(*module)))
+    return "internal error: the IR built from " + path + " (" +
+           formatName(format) + ") does not verify";
+  out.module = std::move(module);
+  out.sources = std::move(sources);
+  return "";
+}
+
+} // namespace lowbit::model
