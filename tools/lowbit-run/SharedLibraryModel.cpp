@@ -2,7 +2,8 @@
 
 #include "SharedLibraryModel.h"
 
-#include "lowbit/Codegen/WeightsChecksum.h"
+#include "lowbit/Target/CPU/ModelABI.h"
+#include "lowbit/Target/CPU/WeightsChecksum.h"
 
 #include <dlfcn.h>
 
@@ -10,22 +11,22 @@ namespace lowbit {
 
 std::string SharedLibraryModel::mapWeights(const std::string &weightsPath) {
   auto *size = static_cast<const uint64_t *>(
-      dlsym(handle_, "lowbit_model_weights_size"));
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsSize)));
   if (!size)
     return weightsPath.empty()
                ? ""
                : "--weights " + weightsPath + ": " + path_ +
                      " keeps its weights inside";
   auto *checksum = static_cast<const uint64_t *>(
-      dlsym(handle_, "lowbit_model_weights_checksum"));
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsChecksum)));
   auto *count = static_cast<const uint64_t *>(
-      dlsym(handle_, "lowbit_model_weight_count"));
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightCount)));
   auto *offsets = static_cast<const uint64_t *>(
-      dlsym(handle_, "lowbit_model_weight_offsets"));
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightOffsets)));
   auto *name = static_cast<const char *>(
-      dlsym(handle_, "lowbit_model_weights_name"));
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsName)));
   auto **slots =
-      static_cast<const void **>(dlsym(handle_, "lowbit_model_weight_slots"));
+      static_cast<const void **>(dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightSlots)));
   if (!checksum || !count || !offsets || !name || !slots)
     return path_ + ": incomplete external-weights information";
   std::string file = weightsPath;
@@ -39,7 +40,7 @@ std::string SharedLibraryModel::mapWeights(const std::string &weightsPath) {
   if (weights_.size() != *size)
     return file + ": size " + std::to_string(weights_.size()) +
            " differs from the compiled model's " + std::to_string(*size);
-  if (codegen::weightsChecksum(weights_.data(), weights_.size()) != *checksum)
+  if (cpu::weightsChecksum(weights_.data(), weights_.size()) != *checksum)
     return file + ": checksum differs: not the weights " + path_ +
            " was compiled with";
   for (uint64_t i = 0; i < *count; ++i)
@@ -61,8 +62,8 @@ std::string SharedLibraryModel::load(const std::string &path,
       missing = name;
     return p;
   };
-  auto forward = reinterpret_cast<ForwardFn>(symbol("_mlir_ciface_forward"));
-  auto *dims = static_cast<const int64_t *>(symbol("lowbit_model_dims"));
+  auto forward = reinterpret_cast<ForwardFn>(symbol(cpu::abiName(cpu::AbiSymbol::Forward)));
+  auto *dims = static_cast<const int64_t *>(symbol(cpu::abiName(cpu::AbiSymbol::Dims)));
   if (!missing.empty())
     return path + " is not a lowbit-compiled model (no " + missing + ")";
   int64_t layers = dims[0], context = dims[1], kvDim = dims[2],
@@ -72,13 +73,13 @@ std::string SharedLibraryModel::load(const std::string &path,
   // The tokenizer is optional (models imported without one).
   std::optional<model::Tokenizer> tokenizer;
   auto *special = static_cast<const int32_t *>(
-      dlsym(handle_, "lowbit_model_special_tokens"));
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::SpecialTokens)));
   auto *offsets = static_cast<const uint32_t *>(
-      dlsym(handle_, "lowbit_model_token_offsets"));
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenOffsets)));
   auto *text =
-      static_cast<const char *>(dlsym(handle_, "lowbit_model_token_text"));
+      static_cast<const char *>(dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenText)));
   auto *scores =
-      static_cast<const float *>(dlsym(handle_, "lowbit_model_token_scores"));
+      static_cast<const float *>(dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenScores)));
   if (special && offsets && text && scores) {
     if (offsets[0] != 0)
       return path + ": inconsistent token table";

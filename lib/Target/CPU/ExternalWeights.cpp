@@ -1,9 +1,8 @@
 //===- ExternalWeights.cpp - Large constants to a mapped file -------------===//
 
-#include "ExternalWeights.h"
-#include "ModelInfo.h"
-
-#include "lowbit/Codegen/WeightsChecksum.h"
+#include "lowbit/Target/CPU/ExternalWeights.h"
+#include "lowbit/Target/CPU/ModelABI.h"
+#include "lowbit/Target/CPU/WeightsChecksum.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -15,11 +14,10 @@
 
 using namespace mlir;
 
-namespace lowbit {
+namespace lowbit::cpu {
 
 namespace {
 
-constexpr const char *kSlots = "lowbit_model_weight_slots";
 
 /// The memory image of a constant global's initializer, if it has one
 /// (dense resource blobs and non-splat dense byte-sized elements).
@@ -88,7 +86,7 @@ std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
   }
   if (moved.empty())
     return "";
-  out.checksum = codegen::weightsChecksum(out.bytes.data(), out.bytes.size());
+  out.checksum = weightsChecksum(out.bytes.data(), out.bytes.size());
 
   // The slots: an exported, zero-initialised array of pointers.
   MLIRContext *ctx = module.getContext();
@@ -99,7 +97,8 @@ std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
   auto slots =
       LLVM::GlobalOp::create(b, module.getLoc(), slotsType,
                              /*isConstant=*/false, LLVM::Linkage::External,
-                             kSlots, Attribute(), /*alignment=*/64);
+                             abiName(AbiSymbol::WeightSlots), Attribute(),
+                             /*alignment=*/64);
   {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(&slots.getInitializerRegion().emplaceBlock());
@@ -120,7 +119,8 @@ std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
     }
     OpBuilder at(a);
     Location loc = a.getLoc();
-    Value base = LLVM::AddressOfOp::create(at, loc, ptr, kSlots);
+    Value base = LLVM::AddressOfOp::create(at, loc, ptr,
+                                           abiName(AbiSymbol::WeightSlots));
     Value slot = LLVM::GEPOp::create(
         at, loc, ptr, slotsType, base,
         ArrayRef<LLVM::GEPArg>{0, int32_t(slotOf.lookup(a.getGlobalName()))});
@@ -138,17 +138,16 @@ void addExternalWeightsInfo(llvm::Module &module, const ExternalWeights &w) {
   auto u64 = [&](uint64_t v) {
     return llvm::ConstantInt::get(llvm::Type::getInt64Ty(ctx), v);
   };
-  addExportedConstant(module, u64(w.bytes.size()), "lowbit_model_weights_size");
-  addExportedConstant(module, u64(w.checksum), "lowbit_model_weights_checksum");
-  addExportedConstant(module, u64(w.offsets.size()),
-                      "lowbit_model_weight_count");
+  addExportedConstant(module, u64(w.bytes.size()), AbiSymbol::WeightsSize);
+  addExportedConstant(module, u64(w.checksum), AbiSymbol::WeightsChecksum);
+  addExportedConstant(module, u64(w.offsets.size()), AbiSymbol::WeightCount);
   addExportedConstant(
       module, llvm::ConstantDataArray::get(ctx, llvm::ArrayRef(w.offsets)),
-      "lowbit_model_weight_offsets");
+      AbiSymbol::WeightOffsets);
   addExportedConstant(
       module,
       llvm::ConstantDataArray::getString(ctx, w.fileName, /*AddNull=*/true),
-      "lowbit_model_weights_name");
+      AbiSymbol::WeightsName);
 }
 
-} // namespace lowbit
+} // namespace lowbit::cpu

@@ -3,13 +3,14 @@
 // Above a size threshold, the lowered module's large constant globals (the
 // packed weights) leave the object: their bytes go to a weights file (each
 // at a 64-byte aligned offset) and every use loads the address from
-// lowbit_model_weight_slots[i], which the program fills after mapping the
-// file (the C header's lowbit_model_map_weights, or lowbit-run). The object
-// keeps the offsets, the file size and its checksum to check the mapping.
+// the WeightSlots array (ModelABI.def), which the program fills after
+// mapping the file (the C header's lowbit_model_map_weights, or lowbit-run).
+// The object keeps the offsets, the file size and its checksum to check the
+// mapping.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOWBIT_TOOLS_LOWBIT_COMPILE_EXTERNALWEIGHTS_H
-#define LOWBIT_TOOLS_LOWBIT_COMPILE_EXTERNALWEIGHTS_H
+#ifndef LOWBIT_TARGET_CPU_EXTERNALWEIGHTS_H
+#define LOWBIT_TARGET_CPU_EXTERNALWEIGHTS_H
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -21,7 +22,7 @@ namespace llvm {
 class Module;
 } // namespace llvm
 
-namespace lowbit {
+namespace lowbit::cpu {
 
 struct ExternalWeights {
   std::vector<uint64_t> offsets; ///< one per slot, into the file
@@ -38,10 +39,10 @@ uint64_t constantBytes(mlir::ModuleOp module);
 std::string externalizeWeights(mlir::ModuleOp module, uint64_t minBytes,
                                ExternalWeights &out);
 
-/// Adds lowbit_model_weights_size / _checksum / _name and
-/// lowbit_model_weight_offsets to the translated module.
+/// Adds the weights file's size, checksum, name and offsets (ModelABI.def)
+/// to the translated module.
 void addExternalWeightsInfo(llvm::Module &module, const ExternalWeights &w);
 
-} // namespace lowbit
+} // namespace lowbit::cpu
 
 #endif
