@@ -1,54 +1,71 @@
 //===- Pipelines.cpp - Registered lowbit pipelines ------------------------===//
+//
+// Built from typed create...Pass(options) calls, so a pass or option that
+// does not exist fails to compile instead of being ignored at run time.
+// `lowbit-opt --lowbit-lowering --dump-pass-pipeline` prints the result as
+// text a user can rerun with --pass-pipeline.
+//
+//===----------------------------------------------------------------------===//
 
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Conversion/Passes.h"
-#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/OpenMPToLLVM/ConvertOpenMPToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/SCFToOpenMP/SCFToOpenMP.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
-void lowbit::buildQuantizePipeline(OpPassManager &pm,
-                                   const QuantizePipelineOptions &o) {
-  LowBitAssignSchemesPassOptions assign;
-  assign.defaultScheme = o.defaultScheme;
-  assign.rules.assign(o.rules.begin(), o.rules.end());
-  assign.recipe = o.recipe;
-  assign.bpw = o.bpw;
-  assign.bytes = o.bytes;
-  assign.method = o.method;
-  assign.report = o.assignReport;
-  assign.imatrix = o.imatrix;
-  pm.addPass(createLowBitAssignSchemesPass(assign));
-  LowBitSelectBlockScalesPassOptions select;
-  select.scheme = o.defaultScheme;
-  select.method = o.method;
-  select.threads = o.threads;
-  select.report = o.report;
-  select.imatrix = o.imatrix;
-  pm.addPass(createLowBitSelectBlockScalesPass(select));
+/// Everything after lowbit.matmul is gone. Kernel ops bufferize with
+/// upstream's one-shot bufferization; their bodies are written after buffer
+/// deallocation, which cannot analyse the LLVM intrinsics they use.
+static void buildUpstreamLowering(OpPassManager &pm) {
+  // Inline first, so slices passed to helper functions are not copied at
+  // identity-layout function boundaries.
+  pm.addPass(createInlinerPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(lowbit::createLowBitExpandKernelsPass());
+  pm.addPass(createConvertLinalgToLoopsPass());
+  pm.addPass(createConvertSCFToOpenMPPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertOpenMPToLLVMPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-// Everything after lowbit.matmul is gone. Kernel ops bufferize with
-// upstream's one-shot bufferization; their bodies are written after buffer
-// deallocation, which cannot analyse the LLVM intrinsics they use.
-static const char *const kUpstreamLowering =
-    "inline,one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-    "lowbit-expand-kernels,"
-    "convert-linalg-to-loops,convert-scf-to-openmp,expand-strided-metadata,"
-    "lower-affine,convert-scf-to-cf,convert-openmp-to-llvm,"
-    "convert-math-to-llvm,convert-vector-to-llvm,convert-arith-to-llvm,"
-    "convert-cf-to-llvm,finalize-memref-to-llvm,convert-func-to-llvm,"
-    "convert-index-to-llvm,reconcile-unrealized-casts";
-
 void lowbit::buildReferenceLoweringPipeline(OpPassManager &pm) {
-  // Kept as text: it is the exact pass list a user can rerun with
-  // lowbit-opt --pass-pipeline.
-  (void)parsePassPipeline(std::string("convert-lowbit-to-linalg,") +
-                              kUpstreamLowering,
-                          pm);
+  pm.addPass(createConvertLowBitToLinalgPass());
+  buildUpstreamLowering(pm);
 }
 
 void lowbit::buildLoweringPipeline(OpPassManager &pm,
@@ -60,9 +77,8 @@ void lowbit::buildLoweringPipeline(OpPassManager &pm,
   vector.parallelThreshold = o.parallelThreshold;
   vector.report = o.report;
   pm.addPass(createConvertLowBitToVectorPass(vector));
-  (void)parsePassPipeline(std::string("convert-lowbit-to-linalg,") +
-                              kUpstreamLowering,
-                          pm);
+  pm.addPass(createConvertLowBitToLinalgPass());
+  buildUpstreamLowering(pm);
 }
 
 void lowbit::registerAllPipelines() {
@@ -74,11 +90,6 @@ void lowbit::registerAllPipelines() {
   PassPipelineRegistration<LoweringOptions>(
       "lowbit-lowering",
       "Lower model IR to the LLVM dialect: vector kernels for quantized "
-      "matmuls on the given target, upstream passes for the rest",
+      "matmuls on the module's #lowbit.target, upstream passes for the rest",
       buildLoweringPipeline);
-  PassPipelineRegistration<QuantizePipelineOptions>(
-      "lowbit-quantize",
-      "Quantize model IR: assign schemes (recipe, rules, bits/weight "
-      "budget), then select block scales and pack",
-      buildQuantizePipeline);
 }

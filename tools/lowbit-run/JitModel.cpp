@@ -7,6 +7,7 @@
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/InitAll.h"
+#include "lowbit/Target/CPU/ModelABI.h"
 #include "lowbit/Model/GgufMetadata.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
@@ -76,9 +77,10 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   engine_ = jitCompile(*module, jitError);
   if (!engine_)
     return jitError;
-  auto fn = engine_->lookup("_mlir_ciface_forward");
+  auto fn = engine_->lookup(cpu::abiName(cpu::AbiSymbol::Forward));
   if (!fn)
-    return "JIT: no _mlir_ciface_forward: " + llvm::toString(fn.takeError());
+    return std::string("JIT: no ") + cpu::abiName(cpu::AbiSymbol::Forward) +
+           ": " + llvm::toString(fn.takeError());
   bind(reinterpret_cast<ForwardFn>(*fn), cache.getDimSize(0),
        cache.getDimSize(1), cache.getDimSize(2), vocab, std::move(tokenizer));
   return "";

@@ -4,6 +4,33 @@
 
 include "mlir/Pass/PassBase.td"
 
+// Options lowbit-quantize shares with the passes it runs: declared once.
+defvar DefaultSchemeOption = Option<"defaultScheme", "default", "std::string",
+    "\"q4_k\"", "scheme for weights no rule, recipe or budget decides">;
+defvar RulesOption = ListOption<"rules", "rules", "std::string",
+    "ordered regex=scheme rules on weight names (keep = float)">;
+defvar RecipeOption = Option<"recipe", "recipe", "std::string", "\"\"",
+    "llama.cpp mix: q2_k, q3_k_s/m/l, q4_0, q4_1, q4_k_s/m, q5_0, "
+    "q5_1, q5_k_s/m, q6_k, q8_0, iq4_nl, iq4_xs">;
+defvar BpwOption = Option<"bpw", "bpw", "double", "0.0",
+    "target average bits/weight over the quantized weights">;
+defvar BytesOption = Option<"bytes", "bytes", "uint64_t", "0",
+    "target total bytes of the quantized weights">;
+defvar CandidatesOption = ListOption<"candidates", "candidates", "std::string",
+    "schemes the budget solver chooses from "
+    "(default: the twelve GGUF formats)">;
+defvar MethodOption = Option<"method", "method", "std::string", "\"search\"",
+    "scale selection: rtn (llama.cpp reference rounding), absmax, "
+    "minmax or search (error-minimising, never worse than rtn)">;
+defvar ThreadsOption = Option<"threads", "threads", "unsigned", "0",
+    "quantization threads (0 = all cores); results do not depend on it">;
+defvar ErrorReportOption = Option<"report", "report", "std::string", "\"\"",
+    "write a per-weight table (scheme, bits/weight, RMSE, max error) "
+    "to this file (.json for JSON), '-' for stdout">;
+defvar ImatrixOption = Option<"imatrix", "imatrix", "std::string", "\"\"",
+    "llama.cpp imatrix GGUF: errors of each input column weighted by its "
+    "mean squared activation (scale selection and the budget)">;
+
 def LowBitSelectBlockScalesPass
     : Pass<"lowbit-select-block-scales", "::mlir::ModuleOp"> {
   let summary = "Quantizes constant weights of contractions block-wise";
@@ -44,17 +71,7 @@ def LowBitSelectBlockScalesPass
     Option<"scheme", "scheme", "std::string", "\"q4_k\"",
            "GGUF format (q4_k, q8_0, iq4_xs, ...) or parametric spelling "
            "such as b3:g64:asym:f16:sb256x6 (see docs/Schemes.md)">,
-    Option<"method", "method", "std::string", "\"search\"",
-           "scale selection: rtn (llama.cpp reference rounding), absmax, "
-           "minmax or search (error-minimising, never worse than rtn)">,
-    Option<"threads", "threads", "unsigned", "0",
-           "quantization threads (0 = all cores); results do not depend on it">,
-    Option<"report", "report", "std::string", "\"\"",
-           "write a per-weight table (scheme, bits/weight, RMSE, max error) "
-           "to this file (.json for JSON), '-' for stdout">,
-    Option<"imatrix", "imatrix", "std::string", "\"\"",
-           "llama.cpp imatrix GGUF: weight the error of each input column by "
-           "its mean squared activation">,
+    MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption
   ];
 }
 
@@ -95,27 +112,12 @@ def LowBitAssignSchemesPass
   }];
   let dependentDialects = ["::lowbit::LowBitDialect"];
   let options = [
-    Option<"defaultScheme", "default", "std::string", "\"q4_k\"",
-           "scheme for weights no rule, recipe or budget decides">,
-    ListOption<"rules", "rules", "std::string",
-               "ordered regex=scheme rules on weight names (keep = float)">,
-    Option<"recipe", "recipe", "std::string", "\"\"",
-           "llama.cpp mix: q2_k, q3_k_s/m/l, q4_0, q4_1, q4_k_s/m, q5_0, "
-           "q5_1, q5_k_s/m, q6_k, q8_0, iq4_nl, iq4_xs">,
-    Option<"bpw", "bpw", "double", "0.0",
-           "target average bits/weight over the quantized weights">,
-    Option<"bytes", "bytes", "uint64_t", "0",
-           "target total bytes of the quantized weights">,
-    ListOption<"candidates", "candidates", "std::string",
-               "schemes the budget solver chooses from "
-               "(default: the twelve GGUF formats)">,
-    Option<"method", "method", "std::string", "\"search\"",
-           "scale selection used to measure errors for the budget">,
+    DefaultSchemeOption,
+    RulesOption, RecipeOption, BpwOption, BytesOption, CandidatesOption,
+    MethodOption,
     Option<"report", "report", "std::string", "\"\"",
            "write the assignment (scheme and why, per weight) here, '-' = stdout">,
-    Option<"imatrix", "imatrix", "std::string", "\"\"",
-           "llama.cpp imatrix GGUF: the budget minimises importance-weighted "
-           "error">,
+    ImatrixOption
   ];
 }
 
@@ -222,6 +224,45 @@ def LowBitAttachTargetPass : Pass<"lowbit-attach-target", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = ["::lowbit::LowBitDialect",
                            "::mlir::LLVM::LLVMDialect"];
+}
+
+
+def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
+  let summary = "Quantizes model IR: assign schemes, then select block scales";
+  let description = [{
+    Runs lowbit-assign-schemes (a recipe, `regex=scheme` rules, a bits/weight
+    or byte budget, or `default`) and then lowbit-select-block-scales (scale
+    search and packing) with the options below, which are theirs:
+    `default` is the assignment's default and the scale selection's scheme,
+    `report` the error table, `assign-report` the assignment table.
+
+    Before:
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.attn_v.weight"} dense_resource<...> : tensor<32x64xf32>
+    %y = linalg.matmul ins(%x, %w_t : ...) ...
+    ```
+
+    After (`recipe=q4_k_m`):
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.attn_v.weight", lowbit.scheme = #lowbit.scheme<format = q6_k>}
+        dense_resource<...> : tensor<32x210xi8>
+    %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q6_k>)
+        : tensor<1x64xf32>, tensor<32x210xi8> -> tensor<1x32xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::lowbit::LowBitDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+  let options = [
+    RecipeOption, RulesOption, BpwOption, BytesOption, CandidatesOption,
+    DefaultSchemeOption,
+    MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
+    Option<"assignReport", "assign-report", "std::string", "\"\"",
+           "write the assignment (scheme and why, per weight) here, '-' = stdout">
+  ];
 }
 
 #endif // LOWBIT_TRANSFORMS_PASSES_TD
