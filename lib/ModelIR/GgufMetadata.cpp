@@ -1,6 +1,7 @@
 //===- GgufMetadata.cpp - GGUF metadata <-> MLIR attributes ---------------===//
 
 #include "lowbit/Model/GgufMetadata.h"
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -149,13 +150,15 @@ metadataFromAttr(Attribute attr,
                  std::vector<std::pair<std::string, GgufValue>> &metadata) {
   auto pairs = dyn_cast_or_null<ArrayAttr>(attr);
   if (!pairs)
-    return std::string(kGgufMetadataAttr) + " must be an array of pairs";
+    return LowBitDialect::GgufAttrHelper::getNameStr().str() +
+           " must be an array of pairs";
   for (Attribute p : pairs) {
     auto pair = dyn_cast<ArrayAttr>(p);
     auto key = pair && pair.size() == 2 ? dyn_cast<StringAttr>(pair[0])
                                         : StringAttr();
     if (!key)
-      return std::string(kGgufMetadataAttr) + ": entries are [key, value]";
+      return LowBitDialect::GgufAttrHelper::getNameStr().str() +
+             ": entries are [key, value]";
     GgufValue v;
     if (std::string err = attrToValue(pair[1], key.str(), v); !err.empty())
       return err;
@@ -190,6 +193,14 @@ std::optional<Tokenizer> tokenizerFromMetadata(Attribute attr,
     return std::nullopt;
   }
   return Tokenizer(std::move(tokens), std::move(scores), bos, eos);
+}
+
+Attribute ggufMetadataOf(Operation *module) {
+  return module->getAttr(dialect(module).getGgufAttrHelper().getName());
+}
+
+void setGgufMetadata(Operation *module, ArrayAttr metadata) {
+  dialect(module).getGgufAttrHelper().setAttr(module, metadata);
 }
 
 } // namespace lowbit::model

@@ -227,7 +227,7 @@ arith::ConstantOp blobConstant(OpBuilder &b, RankedTensorType type,
       ArrayRef<char>(reinterpret_cast<const char *>(w.data), w.bytes), align);
   auto attr = DenseResourceElementsAttr::get(type, w.name, std::move(blob));
   auto cst = arith::ConstantOp::create(b, b.getUnknownLoc(), type, attr);
-  cst->setAttr("lowbit.name", b.getStringAttr(w.name));
+  dialect(cst).getNameAttrHelper().setAttr(cst, b.getStringAttr(w.name));
   return cst;
 }
 
@@ -290,7 +290,8 @@ void addEmbeddingFunction(OpBuilder &b, ModuleOp module, arith::ConstantOp table
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
   auto lookup = arith::ConstantOp::create(b, loc, table.getType(), table.getValue());
-  lookup->setAttr("lowbit.lookup", b.getStringAttr(w.name));
+  dialect(lookup).getLookupAttrHelper().setAttr(lookup,
+                                                b.getStringAttr(w.name));
   Value t = lookup;
   auto floatTable = RankedTensorType::get({w.rows, dim}, b.getF32Type());
   if (w.kind == WeightTensor::Kind::Packed)
@@ -364,8 +365,9 @@ OwningOpRef<ModuleOp> buildModelIR(MLIRContext &ctx,
       b.getNamedAttr("source_format", b.getStringAttr(model.sourceFormat))};
   for (const auto &[key, value] : model.hyperParameters)
     info.push_back(b.getNamedAttr(key, b.getI64IntegerAttr(value)));
-  (*module)->setAttr("lowbit.model", b.getDictionaryAttr(info));
-  (*module)->setAttr(kGgufMetadataAttr, metadataToAttr(&ctx, model.metadata));
+  dialect(*module).getModelAttrHelper().setAttr(*module,
+                                                b.getDictionaryAttr(info));
+  setGgufMetadata(*module, metadataToAttr(&ctx, model.metadata));
   std::map<std::string, std::pair<arith::ConstantOp, const WeightTensor *>>
       matrices;
   for (const WeightTensor &w : model.weights) {

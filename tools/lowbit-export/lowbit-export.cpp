@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/GgufMetadata.h"
@@ -49,31 +50,21 @@ int fail(const std::string &msg) {
   return 1;
 }
 
-/// The bytes of a constant: a view of its resource blob or dense
-/// elements (no copy), or an expanded copy of a splat in `owned`.
+/// The bytes of a constant: a view of its stored data (no copy), or an
+/// expanded copy of a splat in `owned`.
 std::optional<ArrayRef<uint8_t>> constantBytes(arith::ConstantOp c,
                                                std::vector<uint8_t> &owned) {
-  Attribute value = c.getValue();
-  auto asBytes = [](ArrayRef<char> d) {
-    return ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(d.data()),
-                             d.size());
-  };
-  if (auto r = dyn_cast<DenseResourceElementsAttr>(value)) {
-    if (AsmResourceBlob *blob = r.getRawHandle().getBlob())
-      return asBytes(blob->getData());
+  std::optional<ConstantData> data = constantData(c.getValue());
+  if (!data)
     return std::nullopt;
-  }
-  auto dense = dyn_cast<DenseElementsAttr>(value);
-  if (!dense)
-    return std::nullopt;
-  if (!dense.isSplat())
-    return asBytes(dense.getRawData());
+  auto bytes = ArrayRef<uint8_t>(
+      reinterpret_cast<const uint8_t *>(data->bytes.data()), data->bytes.size());
+  if (!data->splat)
+    return bytes;
   auto type = cast<RankedTensorType>(c.getType());
-  size_t width = type.getElementTypeBitWidth() / 8;
-  ArrayRef<char> raw = dense.getRawData();
-  owned.resize(size_t(type.getNumElements()) * width);
+  owned.resize(size_t(type.getNumElements()) * bytes.size());
   for (size_t i = 0; i < owned.size(); ++i) // a splat repeats its one value
-    owned[i] = uint8_t(raw[i % width]);
+    owned[i] = bytes[i % bytes.size()];
   return ArrayRef<uint8_t>(owned);
 }
 
@@ -129,7 +120,7 @@ int main(int argc, char **argv) {
     return fail("cannot parse " + inputPath);
 
   std::vector<std::pair<std::string, model::GgufValue>> metadata;
-  Attribute meta = (*module)->getAttr(model::kGgufMetadataAttr);
+  Attribute meta = model::ggufMetadataOf(*module);
   if (!meta)
     return fail(inputPath + " carries no GGUF metadata (lowbit.gguf); "
                 "import the model with lowbit-import");
@@ -148,7 +139,7 @@ int main(int argc, char **argv) {
   std::string error;
   unsigned converted = 0, quantized = 0;
   module->walk([&](arith::ConstantOp c) {
-    auto name = c->getAttrOfType<StringAttr>("lowbit.name");
+    StringAttr name = dialect(c).getNameAttrHelper().getAttr(c);
     auto type = dyn_cast<RankedTensorType>(c.getType());
     if (!name || !type || !error.empty() || !names.insert(name.str()).second)
       return;

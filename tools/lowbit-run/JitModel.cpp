@@ -46,7 +46,7 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   // is an error.
   std::string error;
   std::optional<model::Tokenizer> tokenizer;
-  if (Attribute meta = (*module)->getAttr(model::kGgufMetadataAttr)) {
+  if (Attribute meta = model::ggufMetadataOf(*module)) {
     std::vector<std::pair<std::string, model::GgufValue>> entries;
     if (std::string bad = model::metadataFromAttr(meta, entries); !bad.empty())
       return bad;

@@ -20,7 +20,11 @@
 
 namespace lowbit::model {
 
-constexpr const char *kGgufMetadataAttr = "lowbit.gguf";
+/// The module's GGUF metadata (the dialect's `lowbit.gguf` attribute), of
+/// whatever type it has (metadataFromAttr says what is wrong), or null.
+mlir::Attribute ggufMetadataOf(mlir::Operation *module);
+/// Sets it.
+void setGgufMetadata(mlir::Operation *module, mlir::ArrayAttr metadata);
 
 mlir::ArrayAttr metadataToAttr(
     mlir::MLIRContext *ctx,

@@ -1,6 +1,7 @@
 //===- ConvertLowBitToVector.cpp - lowbit.matmul -> lowbit.kernel_matmul --===//
 
 #include "lowbit/Conversion/LowBitToVector/LowBitToVector.h"
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -20,25 +21,22 @@ using namespace lowbit::codegen;
 
 namespace {
 
+/// Blobs of repacked weights are named with this prefix.
+constexpr const char *kRepackedBlobPrefix = "lowbit.vector.";
+
 /// The packed bytes of a constant weight, or empty.
-ArrayRef<char> constantBytes(Value packed) {
+ArrayRef<char> packedBytes(Value packed) {
   auto cst = packed.getDefiningOp<arith::ConstantOp>();
-  if (!cst)
-    return {};
-  if (auto r = dyn_cast<DenseResourceElementsAttr>(cst.getValue()))
-    if (AsmResourceBlob *blob = r.getRawHandle().getBlob())
-      return blob->getData();
-  if (auto d = dyn_cast<DenseElementsAttr>(cst.getValue()))
-    if (!d.isSplat())
-      return d.getRawData();
-  return {};
+  std::optional<ArrayRef<char>> bytes =
+      cst ? constantBytes(cst.getValue()) : std::nullopt;
+  return bytes ? *bytes : ArrayRef<char>();
 }
 
 /// Why convert-lowbit-to-vector leaves `op` to the reference lowering, or "".
 StringRef reasonToLeave(MatmulOp op) {
   if (cast<RankedTensorType>(op.getPacked().getType()).getRank() != 2)
     return "each batch has its own weight";
-  if (constantBytes(op.getPacked()).empty())
+  if (packedBytes(op.getPacked()).empty())
     return "the weight is not a constant";
   return "";
 }
@@ -85,7 +83,7 @@ struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
                                 PatternRewriter &rewriter) const override {
     if (StringRef why = reasonToLeave(op); !why.empty())
       return rewriter.notifyMatchFailure(op, why);
-    ArrayRef<char> bytes = constantBytes(op.getPacked());
+    ArrayRef<char> bytes = packedBytes(op.getPacked());
     auto packedType = cast<RankedTensorType>(op.getPacked().getType());
     auto inType = cast<RankedTensorType>(op.getInput().getType());
     auto outType = cast<RankedTensorType>(op.getType());
@@ -112,10 +110,11 @@ struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
     Location loc = op.getLoc();
     auto wType =
         RankedTensorType::get({int64_t(repacked.size())}, rewriter.getI8Type());
-    std::string blobName = "lowbit.vector." + std::to_string(counter++);
-    if (auto name = op.getPacked().getDefiningOp()->getAttrOfType<StringAttr>(
-            "lowbit.name"))
-      blobName = "lowbit.vector." + name.str();
+    // The repacked blob is named after the weight, as lowbit.vector.<name>.
+    Operation *cst = op.getPacked().getDefiningOp();
+    std::string blobName = kRepackedBlobPrefix + std::to_string(counter++);
+    if (StringAttr name = dialect(cst).getNameAttrHelper().getAttr(cst))
+      blobName = kRepackedBlobPrefix + name.str();
     auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<char>(
         reinterpret_cast<const char *>(repacked.data()), repacked.size()));
     Value w = arith::ConstantOp::create(

@@ -113,7 +113,7 @@ std::string compileModel(ModuleOp module, llvm::TargetMachine &tm,
     // Model IR without a tokenizer (hand-written tests) still compiles.
     std::string ignored;
     tokenizer = model::tokenizerFromMetadata(
-        module->getAttr(model::kGgufMetadataAttr), ignored);
+        model::ggufMetadataOf(module), ignored);
   }
 
   // The kernels' target, from the same feature set LLVM compiles for, set

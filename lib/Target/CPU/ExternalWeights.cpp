@@ -1,6 +1,7 @@
 //===- ExternalWeights.cpp - Large constants to a mapped file -------------===//
 
 #include "lowbit/Target/CPU/ExternalWeights.h"
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Target/CPU/ModelABI.h"
 #include "lowbit/Target/CPU/WeightsChecksum.h"
 
@@ -20,33 +21,11 @@ namespace {
 
 
 /// The memory image of a constant global's initializer, if it has one
-/// (dense resource blobs and non-splat dense byte-sized elements).
+/// stored in full (dense resource blobs and non-splat dense elements).
 std::optional<ArrayRef<char>> constantImage(LLVM::GlobalOp g) {
   if (!g.getConstant())
     return std::nullopt;
-  Attribute value = g.getValueOrNull();
-  auto shaped = dyn_cast_or_null<ElementsAttr>(value);
-  if (!shaped)
-    return std::nullopt;
-  ShapedType type = shaped.getShapedType();
-  unsigned bits = type.getElementTypeBitWidth();
-  if (bits % 8 != 0)
-    return std::nullopt;
-  size_t expected = size_t(type.getNumElements()) * (bits / 8);
-  ArrayRef<char> data;
-  if (auto r = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = r.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    data = blob->getData();
-  } else if (auto d = dyn_cast<DenseElementsAttr>(value)) {
-    if (d.isSplat())
-      return std::nullopt;
-    data = d.getRawData();
-  }
-  if (data.size() != expected)
-    return std::nullopt;
-  return data;
+  return lowbit::constantBytes(g.getValueOrNull());
 }
 
 llvm::StringSet<> referencedGlobals(ModuleOp module) {

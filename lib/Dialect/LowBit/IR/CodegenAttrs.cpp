@@ -118,7 +118,7 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 
 TargetAttr TargetAttr::lookup(Operation *op) {
   for (; op; op = op->getParentOp())
-    if (auto t = op->getAttrOfType<TargetAttr>(getAttrName()))
+    if (TargetAttr t = dialect(op).getTargetAttrHelper().getAttr(op))
       return t;
   return {};
 }

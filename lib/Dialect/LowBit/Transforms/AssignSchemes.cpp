@@ -147,13 +147,16 @@ struct AssignSchemes
       return;
 
     MLIRContext *ctx = &getContext();
+    LowBitDialect &attrs = dialect(getOperation());
     for (Decision &d : decisions) {
       if (d.keep) {
-        d.constant->setAttr("lowbit.keep", UnitAttr::get(ctx));
-        d.constant->removeAttr("lowbit.scheme");
+        d.constant->setAttr(attrs.getKeepAttrHelper().getName(),
+                            UnitAttr::get(ctx));
+        d.constant->removeAttr(attrs.getSchemeAttrHelper().getName());
       } else {
-        d.constant->setAttr("lowbit.scheme", SchemeAttr::get(ctx, *d.scheme));
-        d.constant->removeAttr("lowbit.keep");
+        attrs.getSchemeAttrHelper().setAttr(d.constant,
+                                            SchemeAttr::get(ctx, *d.scheme));
+        d.constant->removeAttr(attrs.getKeepAttrHelper().getName());
       }
     }
     if (!report.empty())
@@ -167,7 +170,8 @@ struct AssignSchemes
       c.numLayers = std::max(c.numLayers, layerOf(d.name) + 1);
       c.hasOutput |= d.name == "output.weight";
     }
-    if (auto info = getOperation()->getAttrOfType<DictionaryAttr>("lowbit.model")) {
+    if (DictionaryAttr info =
+            dialect(getOperation()).getModelAttrHelper().getAttr(getOperation())) {
       auto get = [&](StringRef key) -> int64_t {
         if (auto a = info.getAs<IntegerAttr>(key))
           return a.getInt();

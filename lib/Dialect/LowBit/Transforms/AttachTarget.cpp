@@ -25,7 +25,8 @@ void lowbit::attachTarget(ModuleOp module, const llvm::TargetMachine &tm,
       features.empty() ? LLVM::TargetFeaturesAttr()
                        : LLVM::TargetFeaturesAttr::get(ctx, features));
   module->setAttr(LLVM::LLVMDialect::getTargetAttrName(), llvmTarget);
-  module->setAttr(TargetAttr::getAttrName(), TargetAttr::get(ctx, kernels));
+  dialect(module).getTargetAttrHelper().setAttr(module,
+                                                 TargetAttr::get(ctx, kernels));
 }
 
 namespace {

@@ -1,6 +1,8 @@
 //===- ContractionWeight.cpp - Constant weights of linalg contractions ----===//
 
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Quant/Half.h"
 
 #include <cstring>
@@ -41,7 +43,9 @@ std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
     return std::nullopt; // no weight, or two constants (folding's job)
   w.weightOperand = is0 ? 0 : 1;
   w.weightConstant = is0 ? c0 : c1;
-  if (auto name = w.weightConstant->getAttrOfType<StringAttr>("lowbit.name"))
+  if (StringAttr name = dialect(w.weightConstant)
+                            .getNameAttrHelper()
+                            .getAttr(w.weightConstant))
     w.name = name.str();
 
   auto fail = [&](const std::string &msg) -> std::optional<ContractionWeight> {
@@ -107,21 +111,9 @@ WeightRows::WeightRows(const ContractionWeight &w) {
   auto type = cast<RankedTensorType>(cst.getType());
   Type e = type.getElementType();
   kind = e.isF32() ? Kind::F32 : e.isF16() ? Kind::F16 : Kind::BF16;
-  size_t width = kind == Kind::F32 ? 4 : 2;
-  size_t count = size_t(type.getNumElements());
-  Attribute value = cst.getValue();
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    ArrayRef<char> raw = dense.getRawData();
-    data = reinterpret_cast<const uint8_t *>(raw.data());
-    splat = dense.isSplat();
-    if (!splat && raw.size() != count * width)
-      data = nullptr;
-  } else if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob()) {
-      ArrayRef<char> raw = blob->getData();
-      if (raw.size() == count * width)
-        data = reinterpret_cast<const uint8_t *>(raw.data());
-    }
+  if (std::optional<ConstantData> stored = constantData(cst.getValue())) {
+    data = reinterpret_cast<const uint8_t *>(stored->bytes.data());
+    splat = stored->splat;
   }
   // Where each loop dimension sits among the weight tensor's dimensions.
   AffineMap map = op.getIndexingMapsArray()[w.weightOperand];

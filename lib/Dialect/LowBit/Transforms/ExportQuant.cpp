@@ -1,5 +1,6 @@
 //===- ExportQuant.cpp - lowbit weights -> !quant.uniform -----------------===//
 
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Quant/BlockCodec.h"
 
@@ -33,16 +34,6 @@ std::string unrepresentable(const lq::Scheme &s, int64_t k) {
   return "";
 }
 
-std::optional<ArrayRef<char>> constantBytes(arith::ConstantOp c) {
-  if (auto r = dyn_cast<DenseResourceElementsAttr>(c.getValue()))
-    if (AsmResourceBlob *blob = r.getRawHandle().getBlob())
-      return blob->getData();
-  if (auto d = dyn_cast<DenseElementsAttr>(c.getValue()))
-    if (!d.isSplat())
-      return d.getRawData();
-  return std::nullopt;
-}
-
 struct ExportQuant
     : public lowbit::impl::LowBitExportQuantPassBase<ExportQuant> {
   void runOnOperation() override {
@@ -65,7 +56,7 @@ struct ExportQuant
       return skip(why);
     auto cst = op.getPacked().getDefiningOp<arith::ConstantOp>();
     std::optional<ArrayRef<char>> raw =
-        cst ? constantBytes(cst) : std::optional<ArrayRef<char>>();
+        cst ? constantBytes(cst.getValue()) : std::optional<ArrayRef<char>>();
     if (!raw)
       return skip("the packed weights are not constant data (a quantized "
                   "type carries its scales)");
@@ -111,8 +102,8 @@ struct ExportQuant
     auto codesType = RankedTensorType::get({rows, k}, storage);
     auto codesCst = arith::ConstantOp::create(
         b, op.getLoc(), codesType, DenseElementsAttr::get(codesType, codes));
-    if (auto name = cst->getAttr("lowbit.name"))
-      codesCst->setAttr("lowbit.name", name);
+    if (StringAttr name = dialect(cst).getNameAttrHelper().getAttr(cst))
+      dialect(cst).getNameAttrHelper().setAttr(codesCst, name);
     auto scast = mq::StorageCastOp::create(
         b, op.getLoc(), RankedTensorType::get({rows, k}, qtype), codesCst);
     auto dcast = mq::DequantizeCastOp::create(b, op.getLoc(), resultType, scast);

@@ -136,8 +136,8 @@ struct ImportQuant
         b, op.getLoc(), packedType,
         DenseResourceElementsAttr::get(packedType, "quant_weight",
                                        std::move(blob)));
-    if (auto name = cst->getAttr("lowbit.name"))
-      packed->setAttr("lowbit.name", name);
+    if (StringAttr name = dialect(cst).getNameAttrHelper().getAttr(cst))
+      dialect(cst).getNameAttrHelper().setAttr(packed, name);
     Value deq = DequantizeOp::create(b, op.getLoc(), op.getType(), packed,
                                      SchemeAttr::get(b.getContext(), s));
     op.replaceAllUsesWith(deq);

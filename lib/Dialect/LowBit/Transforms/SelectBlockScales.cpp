@@ -170,7 +170,7 @@ struct SelectBlockScales
         addPacked(d.getPacked(), d.getResult().getType().getShape().back());
       else if (auto c = dyn_cast<arith::ConstantOp>(op)) {
         auto type = dyn_cast<RankedTensorType>(c.getType());
-        if (c->hasAttr("lowbit.name") && type &&
+        if (dialect(c).getNameAttrHelper().isAttrPresent(c) && type &&
             isa<FloatType>(type.getElementType()) &&
             seen.insert(c.getValue()).second) {
           s.floatWeights += uint64_t(type.getNumElements());
@@ -193,11 +193,11 @@ struct SelectBlockScales
       return success();
     }
     // lowbit-assign-schemes' decision wins over this pass's option.
-    if (w->weightConstant->hasAttr("lowbit.keep"))
+    if (dialect(op).getKeepAttrHelper().isAttrPresent(w->weightConstant))
       return success();
     quant::Scheme s = fallback;
-    if (auto assigned =
-            w->weightConstant->getAttrOfType<SchemeAttr>("lowbit.scheme"))
+    if (SchemeAttr assigned =
+            dialect(op).getSchemeAttrHelper().getAttr(w->weightConstant))
       s = assigned.toQuantScheme();
     WeightRows source(*w);
     if (!source.valid())
@@ -270,8 +270,10 @@ struct SelectBlockScales
                                                std::move(blob));
     b.setInsertionPointAfter(w->weightConstant);
     auto packed = arith::ConstantOp::create(b, loc, packedType, attr);
-    packed->setAttr("lowbit.name", b.getStringAttr(w->name));
-    packed->setAttr("lowbit.scheme", SchemeAttr::get(ctx, s));
+    dialect(packed).getNameAttrHelper().setAttr(packed,
+                                                b.getStringAttr(w->name));
+    dialect(packed).getSchemeAttrHelper().setAttr(packed,
+                                                  SchemeAttr::get(ctx, s));
     b.setInsertionPoint(op);
 
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
@@ -327,7 +329,8 @@ struct SelectBlockScales
                        const quant::Scheme &s) {
     SmallVector<arith::ConstantOp> lookups;
     getOperation().walk([&](arith::ConstantOp c) {
-      if (c->hasAttr("lowbit.lookup") && c.getValue() == data)
+      if (dialect(c).getLookupAttrHelper().isAttrPresent(c) &&
+          c.getValue() == data)
         lookups.push_back(c);
     });
     for (arith::ConstantOp c : lookups) {
@@ -342,7 +345,8 @@ struct SelectBlockScales
       OpBuilder b(c);
       auto copy = arith::ConstantOp::create(b, c.getLoc(), packed.getType(),
                                             packed.getValue());
-      copy->setAttr("lowbit.lookup", c->getAttr("lowbit.lookup"));
+      dialect(c).getLookupAttrHelper().setAttr(
+          copy, dialect(c).getLookupAttrHelper().getAttr(c));
       auto f32Type = RankedTensorType::get(type.getShape(), b.getF32Type());
       Value table = DequantizeOp::create(b, c.getLoc(), f32Type, copy,
                                          SchemeAttr::get(b.getContext(), s));

@@ -15,7 +15,6 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/IR/DialectImplementation.h"
 
-#include "lowbit/Dialect/LowBit/IR/LowBitDialect.h.inc"
 #include "lowbit/Dialect/LowBit/IR/LowBitEnums.h.inc"
 
 namespace lowbit {
@@ -38,6 +37,19 @@ parseKind(mlir::AsmParser &parser,
 
 #define GET_ATTRDEF_CLASSES
 #include "lowbit/Dialect/LowBit/IR/LowBitAttrs.h.inc"
+
+// After the attributes: the dialect's discardable-attribute helpers return
+// them by value.
+#include "lowbit/Dialect/LowBit/IR/LowBitDialect.h.inc"
+
+namespace lowbit {
+/// The lowbit dialect of `op`'s context (loaded if it was not), whose
+/// helpers read and write lowbit's discardable attributes:
+///   lowbit::dialect(op).getNameAttrHelper().getAttr(op)
+inline LowBitDialect &dialect(mlir::Operation *op) {
+  return *op->getContext()->getOrLoadDialect<LowBitDialect>();
+}
+} // namespace lowbit
 
 #define GET_OP_CLASSES
 #include "lowbit/Dialect/LowBit/IR/LowBitOps.h.inc"

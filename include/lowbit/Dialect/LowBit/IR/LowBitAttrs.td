@@ -207,11 +207,8 @@ def LowBit_TargetAttr : AttrDef<LowBit_Dialect, "Target"> {
   let assemblyFormat = "`<` struct(params) `>`";
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
-    /// The name under which modules carry the attribute.
-    static constexpr ::llvm::StringLiteral getAttrName() {
-      return ::llvm::StringLiteral("lowbit.target");
-    }
-    /// The module's target, or null.
+    /// The target of `op`'s module (the dialect's `lowbit.target`
+    /// attribute on it or an ancestor), or null.
     static TargetAttr lookup(::mlir::Operation *op);
     ::lowbit::codegen::KernelTarget toKernelTarget() const;
     static TargetAttr get(::mlir::MLIRContext *ctx,

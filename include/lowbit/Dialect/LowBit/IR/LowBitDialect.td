@@ -52,6 +52,25 @@ def LowBit_Dialect : Dialect {
     ```
   }];
   let useDefaultAttributePrinterParser = 1;
+  // Attributes lowbit's passes and tools put on other dialects' ops, each
+  // with a generated helper (e.g. getNameAttrHelper().getAttr(op)).
+  let discardableAttrs = (ins
+    // A weight's tensor name (GGUF spelling) on its constant.
+    "::mlir::StringAttr":$name,
+    // The scheme lowbit-assign-schemes chose for a weight constant.
+    "::lowbit::SchemeAttr":$scheme,
+    // Keep this weight constant in float (a `keep` rule).
+    "::mlir::UnitAttr":$keep,
+    // An embedding table's float copy used for lookups, by weight name.
+    "::mlir::StringAttr":$lookup,
+    // The model's hyper-parameters and source format, on the module.
+    "::mlir::DictionaryAttr":$model,
+    // The source's GGUF metadata (tokenizer included), in order, on the
+    // module.
+    "::mlir::ArrayAttr":$gguf,
+    // The CPU target codegen passes generate kernels for, on the module.
+    "::lowbit::TargetAttr":$target
+  );
 }
 
 #endif // LOWBIT_DIALECT_TD
