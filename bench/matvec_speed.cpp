@@ -34,7 +34,8 @@ extern "C" void omp_set_num_threads(int);
 using namespace llvm;
 using namespace lowbit;
 
-static cl::opt<std::string> schemes("schemes", cl::init("q4_0,q4_k,q8_0,iq4_xs"));
+static cl::opt<std::string> schemes("schemes",
+                                    cl::init("q4_0,q4_k,q8_0,iq4_xs"));
 static cl::opt<std::string> shapes("shapes", cl::init("4096x4096,11008x4096"));
 static cl::opt<std::string> threadList("thread-counts", cl::init("1,2"));
 static cl::opt<unsigned> batch("batch", cl::desc("also time T tokens (0: off)"),
@@ -169,12 +170,12 @@ int main(int argc, char **argv) {
         }
         double c = median(cold), h = median(warm);
         double gbs = double(packed.size()) / c / 1e9;
-        outs() << format("%-7s %-12s %u   %7.1f us %5.1f GB/s %7.1f us %5.1f GB/s"
-                         "  %5.1f %%  ",
-                         name.str().c_str(), shape.str().c_str(),
-                         threadCounts[i], c * 1e6, gbs, h * 1e6,
-                         double(packed.size()) / h / 1e9,
-                         100.0 * gbs / bandwidth[i])
+        outs() << format(
+                      "%-7s %-12s %u   %7.1f us %5.1f GB/s %7.1f us %5.1f GB/s"
+                      "  %5.1f %%  ",
+                      name.str().c_str(), shape.str().c_str(), threadCounts[i],
+                      c * 1e6, gbs, h * 1e6, double(packed.size()) / h / 1e9,
+                      100.0 * gbs / bandwidth[i])
                << (i == 0 ? layout : std::string()) << "\n";
       }
       if (batch > 0 && shape == shapeNames.front()) {
@@ -197,10 +198,10 @@ int main(int argc, char **argv) {
             t.push_back(seconds(t0, Clock::now()));
           }
           double s = median(t);
-          outs() << format("%-7s %-12s %u   batch %u: %8.2f ms  %6.1f GFLOP/s\n",
-                           name.str().c_str(), shape.str().c_str(),
-                           threadCounts[i], unsigned(batch), s * 1e3,
-                           2.0 * n * k * batch / s / 1e9);
+          outs() << format(
+              "%-7s %-12s %u   batch %u: %8.2f ms  %6.1f GFLOP/s\n",
+              name.str().c_str(), shape.str().c_str(), threadCounts[i],
+              unsigned(batch), s * 1e3, 2.0 * n * k * batch / s / 1e9);
         }
       }
     }

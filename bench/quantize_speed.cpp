@@ -29,7 +29,8 @@ static double seconds(const std::function<void()> &f) {
 
 int main(int argc, char **argv) {
   size_t rows = argc > 2 ? std::strtoul(argv[1], nullptr, 10) : 1024;
-  unsigned cols = argc > 2 ? unsigned(std::strtoul(argv[2], nullptr, 10)) : 4096;
+  unsigned cols =
+      argc > 2 ? unsigned(std::strtoul(argv[2], nullptr, 10)) : 4096;
   std::vector<float> x(rows * cols), y(rows * cols);
   std::mt19937 gen(1);
   std::normal_distribution<float> dist(0.0f, 0.02f);

@@ -33,8 +33,10 @@ int main(int argc, char **argv) {
   /* Large models keep their weights in a file beside the object. */
   const char *weights = getenv("LOWBIT_WEIGHTS");
   const char *why = NULL;
-  if (lowbit_model_map_weights(weights ? weights : LOWBIT_MODEL_WEIGHTS_FILE, &why)) {
-    fprintf(stderr, "%s: %s\n", weights ? weights : LOWBIT_MODEL_WEIGHTS_FILE, why);
+  if (lowbit_model_map_weights(weights ? weights : LOWBIT_MODEL_WEIGHTS_FILE,
+                               &why)) {
+    fprintf(stderr, "%s: %s\n", weights ? weights : LOWBIT_MODEL_WEIGHTS_FILE,
+            why);
     return 1;
   }
 #endif
@@ -71,7 +73,8 @@ int main(int argc, char **argv) {
   }
   char piece[256];
   for (int i = 0; i < count; ++i) {
-    if (tokens[i] == bos || lowbit_model_token_piece(tokens[i], piece, sizeof piece) < 0)
+    if (tokens[i] == bos ||
+        lowbit_model_token_piece(tokens[i], piece, sizeof piece) < 0)
       continue;
     /* SentencePiece's dummy prefix: no space at the very start. */
     fputs(i == 1 && piece[0] == ' ' ? piece + 1 : piece, stdout);

@@ -15,8 +15,8 @@ namespace lowbit::codegen {
 using namespace lowbit::quant;
 
 std::string KernelLayout::describe() const {
-  std::string s = "u" + std::to_string(codeBits) + "g" +
-                  std::to_string(group) + "r" + std::to_string(rowsPerGroup);
+  std::string s = "u" + std::to_string(codeBits) + "g" + std::to_string(group) +
+                  "r" + std::to_string(rowsPerGroup);
   if (twoLevel()) {
     // e.g. s8u8h: sub-scales of 8 groups, uint8, halves per super-block.
     s += "s" + std::to_string(superGroups) + (subSigned ? "i8" : "u8") +
@@ -63,9 +63,9 @@ struct RowTerms {
 /// How integers of a layout become codes u: level = u - zeroPoint for
 /// affine levels, u = codebook index otherwise.
 struct CodeMap {
-  int minStored = 0;     ///< smallest decoded integer v
+  int minStored = 0; ///< smallest decoded integer v
   bool floatTable = false;
-  int tableShift = 0;    ///< integer codebook: u = level + tableShift
+  int tableShift = 0; ///< integer codebook: u = level + tableShift
 };
 
 bool isHalfExact(float v) {
@@ -98,9 +98,8 @@ void appendBlock(const BlockLayout &l, const CodeMap &map, const uint8_t *blk,
       m = dl * float(map.minStored - zp);
     t.d.push_back(dl);
     t.m.push_back(m);
-    t.dSub.push_back(l.hasSubScales
-                         ? l.subScale.decode(readField(blk, l.subScales[j]))
-                         : 1);
+    t.dSub.push_back(
+        l.hasSubScales ? l.subScale.decode(readField(blk, l.subScales[j])) : 1);
     t.dSuper.push_back(d);
     bool subMin = l.offset == Offset::SubMin;
     t.mSub.push_back(subMin ? l.subMin.decode(readField(blk, l.subMins[j]))
@@ -124,8 +123,7 @@ void appendBlock(const BlockLayout &l, const CodeMap &map, const uint8_t *blk,
 /// Two-level scales apply when every group's d (and m) is a byte-sized
 /// integer times a float shared by the S groups of its super-block.
 void chooseTwoLevelScales(const RowLayout &row,
-                          const std::vector<RowTerms> &terms,
-                          KernelLayout &l) {
+                          const std::vector<RowTerms> &terms, KernelLayout &l) {
   auto offsetFits = [](const BlockLayout &b) {
     return b.hasSubScales &&
            (b.offset == Offset::None || b.offset == Offset::SubMin);
@@ -149,8 +147,8 @@ void chooseTwoLevelScales(const RowLayout &row,
       if (!same(t.dSuper[b], t.dSuper[first]) ||
           !same(t.mSuper[b], t.mSuper[first]))
         return;
-      superF16 = superF16 && isHalfExact(t.dSuper[b]) &&
-                 isHalfExact(t.mSuper[b]);
+      superF16 =
+          superF16 && isHalfExact(t.dSuper[b]) && isHalfExact(t.mSuper[b]);
     }
   }
   if (lo < -128 || hi > 255 || (lo < 0 && hi > 127))
@@ -183,9 +181,9 @@ void writeHighPlanes(const KernelLayout &l, const std::vector<uint32_t> &seq,
 void writeSuperScales(const KernelLayout &l, const std::vector<RowTerms> &terms,
                       unsigned g, unsigned b, uint8_t *bytes) {
   const unsigned R = l.rowsPerGroup;
-  uint8_t *entry = bytes + l.superOffset() +
-                   (size_t(g) * l.superBlocksPerRow() + b / l.superGroups) *
-                       l.superBytes();
+  uint8_t *entry =
+      bytes + l.superOffset() +
+      (size_t(g) * l.superBlocksPerRow() + b / l.superGroups) * l.superBytes();
   unsigned width = l.superF16 ? 2 : 4;
   for (unsigned r = 0; r < R; ++r) {
     unsigned n = g * R + r;
@@ -289,8 +287,8 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
     const uint8_t *p = packed + size_t(r) * rowBytes;
     RowTerms &t = terms[r];
     for (unsigned b = 0; b < row.fullBlocks; ++b)
-      appendBlock(row.full, map, p + size_t(b) * row.full.bytes,
-                  row.full.elems, group, t);
+      appendBlock(row.full, map, p + size_t(b) * row.full.bytes, row.full.elems,
+                  group, t);
     if (row.hasTail)
       appendBlock(row.tail, map, p + size_t(row.fullBlocks) * row.full.bytes,
                   row.tailValid, group, t);

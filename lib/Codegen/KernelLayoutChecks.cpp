@@ -32,9 +32,8 @@ std::string checkLayout(const KernelLayout &l) {
   if (l.table.size() > (size_t(1) << l.codeBits))
     return "a table of " + std::to_string(l.table.size()) +
            " levels does not fit " + std::to_string(l.codeBits) + "-bit codes";
-  if (!l.lookup.empty() &&
-      (l.lookup.size() != 16 || l.codeBits != 4 || l.table.empty() ||
-       l.table.size() > 16))
+  if (!l.lookup.empty() && (l.lookup.size() != 16 || l.codeBits != 4 ||
+                            l.table.empty() || l.table.size() > 16))
     return "a lookup needs 16 entries, 4-bit codes and a table of <= 16";
   if (l.quad && (l.rowsPerGroup * 4 != l.vectorBytes || !supportsIntegerDot(l)))
     return "k-quads need one row per i32 lane (rows_per_group = "

@@ -1,11 +1,11 @@
 //===- CompiledMatmul.cpp - JIT-compiled single quantized matmul ----------===//
 
 #include "lowbit/Harness/CompiledMatmul.h"
+#include "lowbit/Codegen/TargetMachine.h"
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
+#include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/Harness/Jit.h"
 #include "lowbit/InitAll.h"
-#include "lowbit/Dialect/LowBit/IR/LowBit.h"
-#include "lowbit/Codegen/TargetMachine.h"
-#include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -17,7 +17,6 @@
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/PassManager.h"
 
-
 #include <cstdlib>
 #include <cstring>
 
@@ -28,8 +27,8 @@ namespace lowbit {
 struct CompiledMatmul::Impl {
   MLIRContext ctx;
   std::unique_ptr<ExecutionEngine> engine;
-  void (*fn)(StridedMemRefType<float, 2> *, StridedMemRefType<float, 2> *) =
-      nullptr;
+  void (*fn)(StridedMemRefType<float, 2> *,
+             StridedMemRefType<float, 2> *) = nullptr;
   unsigned rows = 0, cols = 0, tokens = 0;
 };
 

@@ -9,7 +9,8 @@
 
 namespace lowbit::model {
 
-//===-- Values -------------------------------------------------------------===//
+//===-- Values
+//-------------------------------------------------------------===//
 
 GgufValue GgufValue::ofU32(uint32_t v) {
   GgufValue x;
@@ -61,9 +62,15 @@ GgufValue GgufValue::ofArray(GgufType elemType, std::vector<GgufValue> items) {
 
 std::optional<int64_t> GgufValue::asInt() const {
   switch (type) {
-  case GgufType::U8: case GgufType::I8: case GgufType::U16:
-  case GgufType::I16: case GgufType::U32: case GgufType::I32:
-  case GgufType::U64: case GgufType::I64: case GgufType::Bool:
+  case GgufType::U8:
+  case GgufType::I8:
+  case GgufType::U16:
+  case GgufType::I16:
+  case GgufType::U32:
+  case GgufType::I32:
+  case GgufType::U64:
+  case GgufType::I64:
+  case GgufType::Bool:
     return i;
   default:
     return std::nullopt;
@@ -78,7 +85,8 @@ std::optional<double> GgufValue::asFloat() const {
   return std::nullopt;
 }
 
-//===-- Types --------------------------------------------------------------===//
+//===-- Types
+//--------------------------------------------------------------===//
 
 namespace {
 struct TypeInfo {
@@ -87,10 +95,10 @@ struct TypeInfo {
   unsigned blockSize, blockBytes;
 };
 const TypeInfo kTypes[] = {
-    {0, "f32", 1, 4},       {1, "f16", 1, 2},       {2, "q4_0", 32, 18},
-    {3, "q4_1", 32, 20},    {6, "q5_0", 32, 22},    {7, "q5_1", 32, 24},
-    {8, "q8_0", 32, 34},    {10, "q2_K", 256, 84},  {11, "q3_K", 256, 110},
-    {12, "q4_K", 256, 144}, {13, "q5_K", 256, 176}, {14, "q6_K", 256, 210},
+    {0, "f32", 1, 4},       {1, "f16", 1, 2},         {2, "q4_0", 32, 18},
+    {3, "q4_1", 32, 20},    {6, "q5_0", 32, 22},      {7, "q5_1", 32, 24},
+    {8, "q8_0", 32, 34},    {10, "q2_K", 256, 84},    {11, "q3_K", 256, 110},
+    {12, "q4_K", 256, 144}, {13, "q5_K", 256, 176},   {14, "q6_K", 256, 210},
     {20, "iq4_nl", 32, 18}, {23, "iq4_xs", 256, 136}, {30, "bf16", 1, 2},
 };
 const TypeInfo *typeInfo(uint32_t id) {
@@ -139,7 +147,8 @@ int64_t GgufTensor::rows() const {
   return r;
 }
 
-//===-- Reader -------------------------------------------------------------===//
+//===-- Reader
+//-------------------------------------------------------------===//
 
 namespace {
 
@@ -191,13 +200,20 @@ private:
 /// allocating), 0 for unknown types.
 size_t minBytes(GgufType t) {
   switch (t) {
-  case GgufType::U8: case GgufType::I8: case GgufType::Bool:
+  case GgufType::U8:
+  case GgufType::I8:
+  case GgufType::Bool:
     return 1;
-  case GgufType::U16: case GgufType::I16:
+  case GgufType::U16:
+  case GgufType::I16:
     return 2;
-  case GgufType::U32: case GgufType::I32: case GgufType::F32:
+  case GgufType::U32:
+  case GgufType::I32:
+  case GgufType::F32:
     return 4;
-  case GgufType::U64: case GgufType::I64: case GgufType::F64:
+  case GgufType::U64:
+  case GgufType::I64:
+  case GgufType::F64:
   case GgufType::String:
     return 8;
   case GgufType::Array:
@@ -211,16 +227,44 @@ GgufValue readValue(Cursor &c, GgufType type, const std::string &key,
   GgufValue v;
   v.type = type;
   switch (type) {
-  case GgufType::U8: v.u = c.read<uint8_t>("u8"); v.i = int64_t(v.u); break;
-  case GgufType::I8: v.i = c.read<int8_t>("i8"); v.u = uint64_t(v.i); break;
-  case GgufType::U16: v.u = c.read<uint16_t>("u16"); v.i = int64_t(v.u); break;
-  case GgufType::I16: v.i = c.read<int16_t>("i16"); v.u = uint64_t(v.i); break;
-  case GgufType::U32: v.u = c.read<uint32_t>("u32"); v.i = int64_t(v.u); break;
-  case GgufType::I32: v.i = c.read<int32_t>("i32"); v.u = uint64_t(v.i); break;
-  case GgufType::U64: v.u = c.read<uint64_t>("u64"); v.i = int64_t(v.u); break;
-  case GgufType::I64: v.i = c.read<int64_t>("i64"); v.u = uint64_t(v.i); break;
-  case GgufType::F32: v.f = c.read<float>("f32"); break;
-  case GgufType::F64: v.f = c.read<double>("f64"); break;
+  case GgufType::U8:
+    v.u = c.read<uint8_t>("u8");
+    v.i = int64_t(v.u);
+    break;
+  case GgufType::I8:
+    v.i = c.read<int8_t>("i8");
+    v.u = uint64_t(v.i);
+    break;
+  case GgufType::U16:
+    v.u = c.read<uint16_t>("u16");
+    v.i = int64_t(v.u);
+    break;
+  case GgufType::I16:
+    v.i = c.read<int16_t>("i16");
+    v.u = uint64_t(v.i);
+    break;
+  case GgufType::U32:
+    v.u = c.read<uint32_t>("u32");
+    v.i = int64_t(v.u);
+    break;
+  case GgufType::I32:
+    v.i = c.read<int32_t>("i32");
+    v.u = uint64_t(v.i);
+    break;
+  case GgufType::U64:
+    v.u = c.read<uint64_t>("u64");
+    v.i = int64_t(v.u);
+    break;
+  case GgufType::I64:
+    v.i = c.read<int64_t>("i64");
+    v.u = uint64_t(v.i);
+    break;
+  case GgufType::F32:
+    v.f = c.read<float>("f32");
+    break;
+  case GgufType::F64:
+    v.f = c.read<double>("f64");
+    break;
   case GgufType::Bool: {
     uint8_t b = c.read<uint8_t>("bool");
     if (b > 1)
@@ -380,9 +424,8 @@ std::string GgufFile::parse(const uint8_t *data, size_t size) {
     if (t.offset > dataSize || t.bytes > dataSize - t.offset)
       return "tensor '" + t.name + "' needs bytes [" +
              std::to_string(t.offset) + ", " +
-             std::to_string(t.offset + t.bytes) +
-             ") of a data section of " + std::to_string(dataSize) +
-             " (truncated or lying file)";
+             std::to_string(t.offset + t.bytes) + ") of a data section of " +
+             std::to_string(dataSize) + " (truncated or lying file)";
     t.data = data + dataStart + t.offset;
   }
   return "";
@@ -402,7 +445,8 @@ const GgufTensor *GgufFile::findTensor(const std::string &name) const {
   return nullptr;
 }
 
-//===-- Writer -------------------------------------------------------------===//
+//===-- Writer
+//-------------------------------------------------------------===//
 
 namespace {
 class Sink {
@@ -424,18 +468,42 @@ public:
 
 void putValue(Sink &s, const GgufValue &v) {
   switch (v.type) {
-  case GgufType::U8: s.put<uint8_t>(uint8_t(v.u)); break;
-  case GgufType::I8: s.put<int8_t>(int8_t(v.i)); break;
-  case GgufType::U16: s.put<uint16_t>(uint16_t(v.u)); break;
-  case GgufType::I16: s.put<int16_t>(int16_t(v.i)); break;
-  case GgufType::U32: s.put<uint32_t>(uint32_t(v.u)); break;
-  case GgufType::I32: s.put<int32_t>(int32_t(v.i)); break;
-  case GgufType::U64: s.put<uint64_t>(v.u); break;
-  case GgufType::I64: s.put<int64_t>(v.i); break;
-  case GgufType::F32: s.put<float>(float(v.f)); break;
-  case GgufType::F64: s.put<double>(v.f); break;
-  case GgufType::Bool: s.put<uint8_t>(v.u ? 1 : 0); break;
-  case GgufType::String: s.putString(v.s); break;
+  case GgufType::U8:
+    s.put<uint8_t>(uint8_t(v.u));
+    break;
+  case GgufType::I8:
+    s.put<int8_t>(int8_t(v.i));
+    break;
+  case GgufType::U16:
+    s.put<uint16_t>(uint16_t(v.u));
+    break;
+  case GgufType::I16:
+    s.put<int16_t>(int16_t(v.i));
+    break;
+  case GgufType::U32:
+    s.put<uint32_t>(uint32_t(v.u));
+    break;
+  case GgufType::I32:
+    s.put<int32_t>(int32_t(v.i));
+    break;
+  case GgufType::U64:
+    s.put<uint64_t>(v.u);
+    break;
+  case GgufType::I64:
+    s.put<int64_t>(v.i);
+    break;
+  case GgufType::F32:
+    s.put<float>(float(v.f));
+    break;
+  case GgufType::F64:
+    s.put<double>(v.f);
+    break;
+  case GgufType::Bool:
+    s.put<uint8_t>(v.u ? 1 : 0);
+    break;
+  case GgufType::String:
+    s.putString(v.s);
+    break;
   case GgufType::Array:
     s.put<uint32_t>(uint32_t(v.elemType));
     s.put<uint64_t>(v.items.size());
@@ -502,10 +570,10 @@ serializeGguf(const std::vector<std::pair<std::string, GgufValue>> &metadata,
   return out;
 }
 
-std::string writeGguf(
-    const std::string &path,
-    const std::vector<std::pair<std::string, GgufValue>> &metadata,
-    const std::vector<GgufWriterTensor> &tensors, uint32_t alignment) {
+std::string
+writeGguf(const std::string &path,
+          const std::vector<std::pair<std::string, GgufValue>> &metadata,
+          const std::vector<GgufWriterTensor> &tensors, uint32_t alignment) {
   std::ofstream out(path, std::ios::binary);
   if (!out)
     return path + ": cannot open for writing";

@@ -14,8 +14,8 @@ size_t Llama2CTensor::numElements() const {
   return n;
 }
 
-std::string parseLlama2C(const uint8_t *data, size_t size,
-                         Llama2CConfig &c, std::vector<Llama2CTensor> &out) {
+std::string parseLlama2C(const uint8_t *data, size_t size, Llama2CConfig &c,
+                         std::vector<Llama2CTensor> &out) {
   if (size < 28)
     return "truncated llama2.c header: " + std::to_string(size) +
            " bytes, need 28";
@@ -96,8 +96,7 @@ std::string parseLlama2C(const uint8_t *data, size_t size,
   size_t rope = size_t(c.seqLen) * size_t(headSize / 2) * 4 * 2;
   if (error.empty() && offset + rope > size)
     error = "truncated llama2.c file: RoPE tables need " +
-            std::to_string(rope) + " bytes at offset " +
-            std::to_string(offset);
+            std::to_string(rope) + " bytes at offset " + std::to_string(offset);
   offset += rope;
   if (error.empty() && !c.sharedClassifier)
     take("output.weight", {c.vocabSize, D}, 1);
@@ -117,8 +116,8 @@ std::string findLlama2CTokenizer(const std::string &checkpoint,
   size_t slash = checkpoint.find_last_of('/');
   std::string dir =
       slash == std::string::npos ? "" : checkpoint.substr(0, slash + 1);
-  for (std::string name :
-       {"tok" + std::to_string(vocabSize) + ".bin", std::string("tokenizer.bin")})
+  for (std::string name : {"tok" + std::to_string(vocabSize) + ".bin",
+                           std::string("tokenizer.bin")})
     if (std::ifstream(dir + name).good())
       return dir + name;
   return "";

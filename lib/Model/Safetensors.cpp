@@ -5,8 +5,8 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 
-#include <cstring>
 #include <algorithm>
+#include <cstring>
 #include <set>
 
 namespace lowbit::model {
@@ -53,7 +53,7 @@ std::string SafetensorsFile::parse(const uint8_t *data, size_t size) {
     if (!dtype || !shape || !offsets || offsets->size() != 2)
       return "tensor '" + name + "' needs dtype, shape and two data_offsets";
     st.dtype = dtype->str();
-    size_t width = st.dtype == "F32" ? 4
+    size_t width = st.dtype == "F32"                           ? 4
                    : (st.dtype == "F16" || st.dtype == "BF16") ? 2
                                                                : 0;
     if (!width)

@@ -37,9 +37,12 @@ std::vector<int32_t> Tokenizer::encode(const std::string &rawText,
   for (size_t i = 0; i < text.size();) {
     size_t len = 1;
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0xf0) len = 4;
-    else if (c >= 0xe0) len = 3;
-    else if (c >= 0xc0) len = 2;
+    if (c >= 0xf0)
+      len = 4;
+    else if (c >= 0xe0)
+      len = 3;
+    else if (c >= 0xc0)
+      len = 2;
     len = std::min(len, text.size() - i);
     std::string ch = text.substr(i, len);
     int32_t id = lookup(ch);

@@ -16,10 +16,12 @@ struct TypeName {
   const char *name;
 };
 const TypeName kNames[] = {
-    {GgufType::U8, "u8"},   {GgufType::I8, "i8"},     {GgufType::U16, "u16"},
-    {GgufType::I16, "i16"}, {GgufType::U32, "u32"},   {GgufType::I32, "i32"},
-    {GgufType::F32, "f32"}, {GgufType::Bool, "bool"}, {GgufType::String, "str"},
-    {GgufType::Array, "array"}, {GgufType::U64, "u64"}, {GgufType::I64, "i64"},
+    {GgufType::U8, "u8"},      {GgufType::I8, "i8"},
+    {GgufType::U16, "u16"},    {GgufType::I16, "i16"},
+    {GgufType::U32, "u32"},    {GgufType::I32, "i32"},
+    {GgufType::F32, "f32"},    {GgufType::Bool, "bool"},
+    {GgufType::String, "str"}, {GgufType::Array, "array"},
+    {GgufType::U64, "u64"},    {GgufType::I64, "i64"},
     {GgufType::F64, "f64"}};
 
 const char *typeName(GgufType t) {
@@ -38,11 +40,20 @@ std::optional<GgufType> typeFromName(StringRef s) {
 
 unsigned intWidth(GgufType t) {
   switch (t) {
-  case GgufType::U8: case GgufType::I8: return 8;
-  case GgufType::U16: case GgufType::I16: return 16;
-  case GgufType::U32: case GgufType::I32: return 32;
-  case GgufType::U64: case GgufType::I64: return 64;
-  default: return 0;
+  case GgufType::U8:
+  case GgufType::I8:
+    return 8;
+  case GgufType::U16:
+  case GgufType::I16:
+    return 16;
+  case GgufType::U32:
+  case GgufType::I32:
+    return 32;
+  case GgufType::U64:
+  case GgufType::I64:
+    return 64;
+  default:
+    return 0;
   }
 }
 
@@ -56,9 +67,9 @@ Attribute valueToAttr(Builder &b, const GgufValue &v) {
     auto type = IntegerType::get(b.getContext(), w,
                                  isSigned(v.type) ? IntegerType::Signed
                                                   : IntegerType::Unsigned);
-    return IntegerAttr::get(type, APInt(w, isSigned(v.type) ? uint64_t(v.i)
-                                                            : v.u,
-                                        isSigned(v.type)));
+    return IntegerAttr::get(
+        type,
+        APInt(w, isSigned(v.type) ? uint64_t(v.i) : v.u, isSigned(v.type)));
   }
   switch (v.type) {
   case GgufType::Bool:
@@ -93,13 +104,23 @@ std::string attrToValue(Attribute a, const std::string &key, GgufValue &v) {
     }
     bool sign = type.isSigned();
     switch (type.getWidth()) {
-    case 8: v.type = sign ? GgufType::I8 : GgufType::U8; break;
-    case 16: v.type = sign ? GgufType::I16 : GgufType::U16; break;
-    case 32: v.type = sign ? GgufType::I32 : GgufType::U32; break;
-    case 64: v.type = sign ? GgufType::I64 : GgufType::U64; break;
-    default: return "metadata '" + key + "': integer width not in GGUF";
+    case 8:
+      v.type = sign ? GgufType::I8 : GgufType::U8;
+      break;
+    case 16:
+      v.type = sign ? GgufType::I16 : GgufType::U16;
+      break;
+    case 32:
+      v.type = sign ? GgufType::I32 : GgufType::U32;
+      break;
+    case 64:
+      v.type = sign ? GgufType::I64 : GgufType::U64;
+      break;
+    default:
+      return "metadata '" + key + "': integer width not in GGUF";
     }
-    v.i = sign ? i.getValue().getSExtValue() : int64_t(i.getValue().getZExtValue());
+    v.i = sign ? i.getValue().getSExtValue()
+               : int64_t(i.getValue().getZExtValue());
     v.u = sign ? uint64_t(v.i) : i.getValue().getZExtValue();
     return "";
   }
@@ -134,9 +155,9 @@ std::string attrToValue(Attribute a, const std::string &key, GgufValue &v) {
 }
 } // namespace
 
-ArrayAttr metadataToAttr(
-    MLIRContext *ctx,
-    const std::vector<std::pair<std::string, GgufValue>> &metadata) {
+ArrayAttr
+metadataToAttr(MLIRContext *ctx,
+               const std::vector<std::pair<std::string, GgufValue>> &metadata) {
   Builder b(ctx);
   SmallVector<Attribute> pairs;
   for (const auto &[key, value] : metadata)
@@ -154,8 +175,8 @@ metadataFromAttr(Attribute attr,
            " must be an array of pairs";
   for (Attribute p : pairs) {
     auto pair = dyn_cast<ArrayAttr>(p);
-    auto key = pair && pair.size() == 2 ? dyn_cast<StringAttr>(pair[0])
-                                        : StringAttr();
+    auto key =
+        pair && pair.size() == 2 ? dyn_cast<StringAttr>(pair[0]) : StringAttr();
     if (!key)
       return LowBitDialect::GgufAttrHelper::getNameStr().str() +
              ": entries are [key, value]";

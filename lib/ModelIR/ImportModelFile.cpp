@@ -86,8 +86,8 @@ std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
     if (err.empty())
       err = sources->safetensors.open(path);
     if (err.empty())
-      err = describeModel(sources->safetensors, hf, options.tokenizerPath,
-                          model);
+      err =
+          describeModel(sources->safetensors, hf, options.tokenizerPath, model);
     break;
   }
   case ModelFileFormat::Llama2C: {

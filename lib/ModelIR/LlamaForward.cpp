@@ -268,12 +268,18 @@ std::string addLlamaForward(ModuleOp module, const LlamaShape &s,
            str(s.heads) + ", kv heads " + str(s.kvHeads);
   int64_t hs = s.dim / s.heads, kvd = hs * s.kvHeads;
   std::map<std::string, std::string> vars = {
-      {"D", str(s.dim)},    {"DF", floatLiteral(float(s.dim))},
-      {"F", str(s.hidden)}, {"H", str(s.heads)},
-      {"HS", str(hs)},      {"HALF", str(hs / 2)},
-      {"KVD", str(kvd)},    {"G", str(s.heads / s.kvHeads)},
-      {"S", str(s.context)}, {"NL", str(s.layers)},
-      {"V", str(s.vocab)},  {"SQRTHS", floatLiteral(std::sqrt(float(hs)))},
+      {"D", str(s.dim)},
+      {"DF", floatLiteral(float(s.dim))},
+      {"F", str(s.hidden)},
+      {"H", str(s.heads)},
+      {"HS", str(hs)},
+      {"HALF", str(hs / 2)},
+      {"KVD", str(kvd)},
+      {"G", str(s.heads / s.kvHeads)},
+      {"S", str(s.context)},
+      {"NL", str(s.layers)},
+      {"V", str(s.vocab)},
+      {"SQRTHS", floatLiteral(std::sqrt(float(hs)))},
       {"EPS", floatLiteral(s.rmsEps)}};
   std::string text = fill(kHelpers, vars) + fill(kAttention, vars);
   // RoPE over the query width and, when it differs, the key width.
@@ -287,8 +293,9 @@ std::string addLlamaForward(ModuleOp module, const LlamaShape &s,
   // RoPE frequencies as llama2.c computes them, in float.
   std::string freq;
   for (int64_t i = 0; i < hs / 2; ++i)
-    freq += (i ? ", " : "") +
-            floatLiteral(1.0f / std::pow(s.ropeTheta, float(2 * i) / float(hs)));
+    freq +=
+        (i ? ", " : "") +
+        floatLiteral(1.0f / std::pow(s.ropeTheta, float(2 * i) / float(hs)));
   vars["FREQ"] = freq;
   text += fill(R"mlir(
 func.func @forward(%token: index, %pos: index,

@@ -26,9 +26,12 @@ namespace {
 /// The `lowbit.model` summary of a Llama shape.
 std::vector<std::pair<std::string, int64_t>>
 hyperParametersOf(const LlamaShape &s) {
-  return {{"embedding_length", s.dim},     {"feed_forward_length", s.hidden},
-          {"block_count", s.layers},       {"attention.head_count", s.heads},
-          {"attention.head_count_kv", s.kvHeads}, {"vocab_size", s.vocab},
+  return {{"embedding_length", s.dim},
+          {"feed_forward_length", s.hidden},
+          {"block_count", s.layers},
+          {"attention.head_count", s.heads},
+          {"attention.head_count_kv", s.kvHeads},
+          {"vocab_size", s.vocab},
           {"context_length", s.context}};
 }
 
@@ -95,21 +98,20 @@ std::string describeModel(const Llama2CModel &model,
     w.bytes = t.numElements() * 4;
     d.weights.push_back(w);
   }
-  d.llama = LlamaShape{c.dim,      c.hiddenDim, c.numLayers, c.numHeads,
+  d.llama = LlamaShape{c.dim,        c.hiddenDim, c.numLayers, c.numHeads,
                        c.numKVHeads, c.vocabSize, c.seqLen};
   d.hyperParameters = hyperParametersOf(*d.llama);
   return llamaMetadata(*d.llama, tokenizerPath, d.metadata);
 }
 
-std::string describeModel(const SafetensorsFile &file,
-                          const HfLlamaConfig &c,
+std::string describeModel(const SafetensorsFile &file, const HfLlamaConfig &c,
                           const std::string &tokenizerPath,
                           ModelDescription &d) {
   d.sourceFormat = "safetensors";
   int64_t hs = c.hiddenSize / c.heads;
-  d.llama = LlamaShape{c.hiddenSize, c.intermediateSize, c.layers, c.heads,
-                       c.kvHeads,    c.vocabSize,        c.maxPositions,
-                       float(c.rmsNormEps), float(c.ropeTheta)};
+  d.llama = LlamaShape{c.hiddenSize,   c.intermediateSize,  c.layers,
+                       c.heads,        c.kvHeads,           c.vocabSize,
+                       c.maxPositions, float(c.rmsNormEps), float(c.ropeTheta)};
   d.hyperParameters = hyperParametersOf(*d.llama);
   for (const SafetensorsTensor &t : file.tensors()) {
     if (t.name.find("rotary_emb.inv_freq") != std::string::npos)
@@ -136,8 +138,8 @@ std::string describeModel(const SafetensorsFile &file,
       if (w.rows != heads * hs)
         return "tensor '" + t.name + "' has " + std::to_string(w.rows) +
                " rows, config.json implies " + std::to_string(heads * hs);
-      d.owned.push_back(permuteRotaryRows(t.data, w.rows,
-                                          int64_t(t.bytes) / w.rows, heads));
+      d.owned.push_back(
+          permuteRotaryRows(t.data, w.rows, int64_t(t.bytes) / w.rows, heads));
       w.data = d.owned.back().data();
     }
     d.weights.push_back(w);
@@ -161,12 +163,17 @@ ModelDescription describeModel(const GgufFile &file, std::string &error) {
       const GgufValue *v = file.find("llama." + std::string(key));
       return v && v->asInt() ? *v->asInt() : 0;
     };
-    LlamaShape s{get("embedding_length"), get("feed_forward_length"),
-                 get("block_count"), get("attention.head_count"),
-                 get("attention.head_count_kv"), 0, get("context_length")};
+    LlamaShape s{get("embedding_length"),
+                 get("feed_forward_length"),
+                 get("block_count"),
+                 get("attention.head_count"),
+                 get("attention.head_count_kv"),
+                 0,
+                 get("context_length")};
     if (!s.kvHeads)
       s.kvHeads = s.heads;
-    if (const GgufValue *v = file.find("llama.attention.layer_norm_rms_epsilon"))
+    if (const GgufValue *v =
+            file.find("llama.attention.layer_norm_rms_epsilon"))
       s.rmsEps = float(v->asFloat().value_or(1e-5));
     if (const GgufValue *v = file.find("llama.rope.freq_base"))
       s.ropeTheta = float(v->asFloat().value_or(10000.0));
@@ -235,7 +242,8 @@ Value contraction(OpBuilder &b, Value x, Value w, RankedTensorType yType) {
   Location loc = b.getUnknownLoc();
   MLIRContext *ctx = b.getContext();
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value init = tensor::EmptyOp::create(b, loc, yType.getShape(), b.getF32Type());
+  Value init =
+      tensor::EmptyOp::create(b, loc, yType.getShape(), b.getF32Type());
   init = linalg::FillOp::create(b, loc, zero, init)->getResult(0);
   AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
              k = getAffineDimExpr(2, ctx);
@@ -253,7 +261,8 @@ Value contraction(OpBuilder &b, Value x, Value w, RankedTensorType yType) {
           wv = arith::ExtFOp::create(nb, nloc, nb.getF32Type(), wv);
         Value prod = arith::MulFOp::create(nb, nloc, args[0], wv);
         linalg::YieldOp::create(
-            nb, nloc, arith::AddFOp::create(nb, nloc, args[2], prod).getResult());
+            nb, nloc,
+            arith::AddFOp::create(nb, nloc, args[2], prod).getResult());
       });
   return op->getResult(0);
 }
@@ -278,26 +287,28 @@ void addVectorFunction(OpBuilder &b, ModuleOp module, const WeightTensor &w) {
 /// func @lowbit_embedding(token) -> [1, D]: row `token` of the embedding
 /// table, reading the classifier constant's blob (no copy). Packed tables
 /// are decoded with lowbit.dequantize.
-void addEmbeddingFunction(OpBuilder &b, ModuleOp module, arith::ConstantOp table,
-                          const WeightTensor &w) {
+void addEmbeddingFunction(OpBuilder &b, ModuleOp module,
+                          arith::ConstantOp table, const WeightTensor &w) {
   Location loc = b.getUnknownLoc();
   int64_t dim = w.rowLength;
   auto rowType = RankedTensorType::get({1, dim}, b.getF32Type());
   b.setInsertionPointToEnd(module.getBody());
-  auto func = func::FuncOp::create(b, loc, "lowbit_embedding",
-                                   b.getFunctionType({b.getIndexType()}, {rowType}));
+  auto func =
+      func::FuncOp::create(b, loc, "lowbit_embedding",
+                           b.getFunctionType({b.getIndexType()}, {rowType}));
   func.setPrivate();
   Block *body = func.addEntryBlock();
   b.setInsertionPointToStart(body);
-  auto lookup = arith::ConstantOp::create(b, loc, table.getType(), table.getValue());
+  auto lookup =
+      arith::ConstantOp::create(b, loc, table.getType(), table.getValue());
   dialect(lookup).getLookupAttrHelper().setAttr(lookup,
                                                 b.getStringAttr(w.name));
   Value t = lookup;
   auto floatTable = RankedTensorType::get({w.rows, dim}, b.getF32Type());
   if (w.kind == WeightTensor::Kind::Packed)
-    t = DequantizeOp::create(b, loc, floatTable, t,
-                             SchemeAttr::get(b.getContext(),
-                                             quant::ggufScheme(w.format)));
+    t = DequantizeOp::create(
+        b, loc, floatTable, t,
+        SchemeAttr::get(b.getContext(), quant::ggufScheme(w.format)));
   SmallVector<OpFoldResult> offsets{body->getArgument(0), b.getIndexAttr(0)};
   SmallVector<OpFoldResult> sizes{b.getIndexAttr(1), b.getIndexAttr(dim)};
   SmallVector<OpFoldResult> strides{b.getIndexAttr(1), b.getIndexAttr(1)};
@@ -306,7 +317,8 @@ void addEmbeddingFunction(OpBuilder &b, ModuleOp module, arith::ConstantOp table
   Value row = tensor::ExtractSliceOp::create(b, loc, sliceType, t, offsets,
                                              sizes, strides);
   if (!sliceType.getElementType().isF32()) {
-    Value init = tensor::EmptyOp::create(b, loc, rowType.getShape(), b.getF32Type());
+    Value init =
+        tensor::EmptyOp::create(b, loc, rowType.getShape(), b.getF32Type());
     row = linalg::GenericOp::create(
               b, loc, rowType, ValueRange{row}, ValueRange{init},
               SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(2)),
@@ -342,8 +354,8 @@ arith::ConstantOp addWeightFunction(OpBuilder &b, ModuleOp module,
     y = MatmulOp::create(b, loc, yType, x, weight,
                          SchemeAttr::get(b.getContext(), scheme));
   } else {
-    auto type = RankedTensorType::get({w.rows, w.rowLength},
-                                      elementType(b, w.kind));
+    auto type =
+        RankedTensorType::get({w.rows, w.rowLength}, elementType(b, w.kind));
     weight = blobConstant(b, type, w);
     y = contraction(b, x, weight, yType);
   }
@@ -356,9 +368,9 @@ arith::ConstantOp addWeightFunction(OpBuilder &b, ModuleOp module,
 OwningOpRef<ModuleOp> buildModelIR(MLIRContext &ctx,
                                    const ModelDescription &model,
                                    std::string &error) {
-  ctx.loadDialect<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, tensor::TensorDialect,
-                  math::MathDialect, lowbit::LowBitDialect>();
+  ctx.loadDialect<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  tensor::TensorDialect, math::MathDialect,
+                  lowbit::LowBitDialect>();
   OpBuilder b(&ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());
   SmallVector<NamedAttribute> info{

@@ -30,11 +30,11 @@ void decodeBlock(const BlockLayout &l, const uint8_t *blk, float *out,
   const float d = readScale(blk + l.dOffset, l.scaleType);
   const bool hasSecond =
       l.offset == Offset::FloatMin || l.offset == Offset::SubMin;
-  const float second = hasSecond ? readScale(blk + l.secondOffset, l.scaleType)
-                                 : 0.0f;
-  const int zp =
-      l.offset == Offset::ZeroPoint ? l.code.decode(readField(blk, l.zeroPoint))
-                                    : 0;
+  const float second =
+      hasSecond ? readScale(blk + l.secondOffset, l.scaleType) : 0.0f;
+  const int zp = l.offset == Offset::ZeroPoint
+                     ? l.code.decode(readField(blk, l.zeroPoint))
+                     : 0;
   const bool codebook = !l.codebook.empty();
   for (unsigned j = 0, n = l.numSubBlocks(); j < n; ++j) {
     unsigned begin = j * l.subBlock;

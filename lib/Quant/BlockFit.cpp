@@ -29,8 +29,7 @@ const char *methodName(Method m) {
 }
 
 bool parseMethod(const std::string &name, Method &out) {
-  for (Method m :
-       {Method::Rtn, Method::Absmax, Method::MinMax, Method::Search})
+  for (Method m : {Method::Rtn, Method::Absmax, Method::MinMax, Method::Search})
     if (name == methodName(m)) {
       out = m;
       return true;
@@ -224,8 +223,7 @@ float refitSym(const Grid &g, const Slice &s) {
 
 /// Weighted least squares for value = scale x v + add with fixed codes.
 /// `minAtMostZero` enforces add <= 0 (K-quant mins).
-void refitAsym(const Slice &s, bool minAtMostZero, float &scale,
-               float &add) {
+void refitAsym(const Slice &s, bool minAtMostZero, float &scale, float &add) {
   double sw = 0, sv = 0, svv = 0, sx = 0, sxv = 0;
   for (unsigned i = 0; i < s.n; ++i) {
     double w = s.w[i], v = s.codes[i], x = s.x[i];
@@ -273,8 +271,7 @@ Extremes extremes(const Slice &s) {
 /// Rule-based symmetric scale (Rtn / Absmax), before storage rounding.
 float ruleSymScale(const Grid &g, const Extremes &e, Method m) {
   if (m == Method::Absmax)
-    return e.amax /
-           std::min(std::fabs(g.lowLevel()), std::fabs(g.highLevel()));
+    return e.amax / std::min(std::fabs(g.lowLevel()), std::fabs(g.highLevel()));
   if (!g.isCodebook() && g.vmax == 127)
     return e.amax / 127.0f; // q8_0
   return e.signedMax / g.lowLevel();
@@ -348,18 +345,19 @@ float searchAsym(const Grid &g, const Slice &s, const Rounder &round,
   return best;
 }
 
-Slice subSlice(const BlockLayout &l, unsigned j, const float *x,
-               const float *w, unsigned valid, LogicalBlock &b) {
+Slice subSlice(const BlockLayout &l, unsigned j, const float *x, const float *w,
+               unsigned valid, LogicalBlock &b) {
   unsigned begin = j * l.subBlock;
   unsigned n = begin >= valid ? 0 : std::min(l.subBlock, valid - begin);
   return {x + begin, w + begin, n, b.codes.data() + begin};
 }
 
-//===-- Blocks without sub-scales ------------------------------------------===//
+//===-- Blocks without sub-scales
+//------------------------------------------===//
 
 /// ggml's reference rounding, step by step (see the file comment).
-void fitPlainRule(const BlockLayout &l, const Grid &g, Method m,
-                  const Slice &s, LogicalBlock &b) {
+void fitPlainRule(const BlockLayout &l, const Grid &g, Method m, const Slice &s,
+                  LogicalBlock &b) {
   Extremes e = extremes(s);
   if (l.offset == Offset::None) {
     float d = ruleSymScale(g, e, m);
@@ -436,7 +434,8 @@ double fitPlain(const BlockLayout &l, const Grid &g, Method m, const float *x,
   return ruleErr;
 }
 
-//===-- Super-blocks: sub-scales quantized against d (and dmin) ------------===//
+//===-- Super-blocks: sub-scales quantized against d (and dmin)
+//------------===//
 
 struct SubFit {
   float scale = 0, add = 0; // float sub-block fit, value = scale*v + add
@@ -446,8 +445,7 @@ class SuperFitter {
 public:
   SuperFitter(const BlockLayout &l, const Grid &g, const float *x,
               const float *w, unsigned valid)
-      : l(l), g(g), x(x), w(w), valid(valid),
-        asym(l.offset == Offset::SubMin) {
+      : l(l), g(g), x(x), w(w), valid(valid), asym(l.offset == Offset::SubMin) {
     // Asymmetric super-blocks keep scales and mins unsigned; symmetric ones
     // carry the sign in the sub-scale (biased or two's complement).
     unsigned k = l.subScale.bits;
@@ -466,9 +464,8 @@ public:
         continue;
       double err;
       if (!asym) {
-        fits[j].scale = m == Method::Search
-                            ? searchSym(g, s, identity, err)
-                            : ruleSymScale(g, extremes(s), m);
+        fits[j].scale = m == Method::Search ? searchSym(g, s, identity, err)
+                                            : ruleSymScale(g, extremes(s), m);
       } else if (m == Method::Search) {
         fits[j].scale = searchAsym(g, s, identity, true, fits[j].add, err);
       } else {
@@ -541,8 +538,7 @@ public:
       for (int ds = -1; ds <= 1; ++ds)
         for (int dm = asym ? -1 : 0; dm <= (asym ? 1 : 0); ++dm) {
           int nsc = sc + ds, nmc = mc + dm;
-          if ((!ds && !dm) || nsc < smin || nsc > smax || nmc < 0 ||
-              nmc > mmax)
+          if ((!ds && !dm) || nsc < smin || nsc > smax || nmc < 0 || nmc > mmax)
             continue;
           double e = subError(j, b, nsc, nmc);
           if (e < best)
@@ -682,8 +678,8 @@ double blockError(const BlockLayout &l, const LogicalBlock &b, const float *x,
   return err;
 }
 
-double fitBlock(const BlockLayout &l, Method m, const float *x,
-                const float *w, unsigned valid, LogicalBlock &b) {
+double fitBlock(const BlockLayout &l, Method m, const float *x, const float *w,
+                unsigned valid, LogicalBlock &b) {
   Grid g(l);
   b.codes.assign(l.elems, g.zeroCode());
   b.subScales.assign(l.hasSubScales ? l.numSubBlocks() : 0, 0);

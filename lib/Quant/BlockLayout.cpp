@@ -166,8 +166,8 @@ BlockLayout ggufLayout(Format f) {
       l.codes[p] = field2(32 + 32 * h + i, 2 * g, 2, i, p / 32, 1);
     }
     for (unsigned j = 0; j < 16; ++j)
-      l.subScales.push_back(field2(96 + j % 8, 4 * (j / 8), 4,
-                                   96 + 8 + j % 4, 2 * (j / 4), 2));
+      l.subScales.push_back(
+          field2(96 + j % 8, 4 * (j / 8), 4, 96 + 8 + j % 4, 2 * (j / 4), 2));
     break;
   case Format::Q4_K:
   case Format::Q5_K: {

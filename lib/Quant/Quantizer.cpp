@@ -52,10 +52,10 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
   const RowLayout row = makeRowLayout(scheme, rowLength);
 
   // Reject bad input before writing anything, naming the first bad row.
-  size_t impCount = options.importance
-                        ? (options.importancePerWeight ? rows * rowLength
-                                                       : size_t(rowLength))
-                        : 0;
+  size_t impCount =
+      options.importance
+          ? (options.importancePerWeight ? rows * rowLength : size_t(rowLength))
+          : 0;
   for (size_t i = 0; i < impCount; ++i)
     if (!(options.importance[i] >= 0) || !std::isfinite(options.importance[i]))
       return tensorName + ": importance value " + std::to_string(i) +

@@ -172,10 +172,10 @@ std::string validateScheme(const Scheme &s) {
   if (s.format != Format::Generic) {
     Scheme expected = ggufScheme(s.format);
     if (!(expected == s)) {
-      os << "format " << formatName(s.format)
-         << " fixes its parameters (bits " << expected.bits << ", block "
-         << expected.blockSize << ", offset " << offsetName(expected.offset)
-         << ", scale f16, super-block " << expected.superBlockSize
+      os << "format " << formatName(s.format) << " fixes its parameters (bits "
+         << expected.bits << ", block " << expected.blockSize << ", offset "
+         << offsetName(expected.offset) << ", scale f16, super-block "
+         << expected.superBlockSize
          << "); use format generic for other parameters";
       return os.str();
     }
@@ -187,8 +187,7 @@ std::string validateScheme(const Scheme &s) {
     return "block size must be a multiple of 8 in [16, 256], got " +
            std::to_string(s.blockSize);
   if (s.hasSuperBlocks()) {
-    if (s.superBlockSize % s.blockSize != 0 ||
-        s.superBlockSize <= s.blockSize)
+    if (s.superBlockSize % s.blockSize != 0 || s.superBlockSize <= s.blockSize)
       return "super-block size " + std::to_string(s.superBlockSize) +
              " must be a multiple of the block size " +
              std::to_string(s.blockSize) + " holding at least two blocks";
@@ -215,8 +214,7 @@ std::string validateScheme(const Scheme &s) {
     if ((s.codebook == Codebook::NF4 || s.codebook == Codebook::IQ4NL) &&
         s.bits != 4)
       return std::string("codebook ") + codebookName(s.codebook) +
-             " has 16 levels and needs bits = 4, got " +
-             std::to_string(s.bits);
+             " has 16 levels and needs bits = 4, got " + std::to_string(s.bits);
     if (s.codebook == Codebook::Custom) {
       if (s.levels.size() != (size_t(1) << s.bits))
         return "a custom codebook needs 2^bits = " +
@@ -241,8 +239,7 @@ std::string validateScheme(const Scheme &s) {
 // "sym" | "asym" (float min; sub_min with super-blocks) | "zp",
 // "f32" | "f16" | "bf16", "sb<super>x<subbits>", "nf4" | "iq4nl" |
 // "cb=<v1>,<v2>,...".
-std::optional<Scheme> parseScheme(const std::string &text,
-                                  std::string &error) {
+std::optional<Scheme> parseScheme(const std::string &text, std::string &error) {
   if (auto f = parseFormatName(text); f && *f != Format::Generic)
     return ggufScheme(*f);
   Scheme s;
@@ -305,10 +302,10 @@ std::optional<Scheme> parseScheme(const std::string &text,
       return std::nullopt;
     }
   }
-  s.offset = !asym               ? Offset::None
-             : zp                ? Offset::ZeroPoint
+  s.offset = !asym              ? Offset::None
+             : zp               ? Offset::ZeroPoint
              : s.superBlockSize ? Offset::SubMin
-                                 : Offset::FloatMin;
+                                : Offset::FloatMin;
   error = validateScheme(s);
   if (!error.empty())
     return std::nullopt;

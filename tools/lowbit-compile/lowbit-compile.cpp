@@ -1,4 +1,5 @@
-//===- lowbit-compile.cpp - Model IR or model file -> .o + C header ---------===//
+//===- lowbit-compile.cpp - Model IR or model file -> .o + C header
+//---------===//
 //
 //   lowbit-compile model.mlirbc -o model.o --emit-header model.h
 //   lowbit-compile stories260K.bin --quantize="recipe=q4_k_m" -o m.o
@@ -37,12 +38,12 @@ static cl::opt<std::string> inputPath(cl::Positional,
                                       cl::Required);
 static cl::opt<std::string> outputPath("o", cl::desc("output object file"),
                                        cl::Required);
-static cl::opt<std::string> headerPath("emit-header",
-                                       cl::desc("write a C header here"),
-                                       cl::init(""));
-static cl::opt<std::string> quantize(
-    "quantize", cl::desc("lowbit-quantize options, e.g. recipe=q4_k_m"),
-    cl::init(""));
+static cl::opt<std::string>
+    headerPath("emit-header", cl::desc("write a C header here"), cl::init(""));
+static cl::opt<std::string>
+    quantize("quantize",
+             cl::desc("lowbit-quantize options, e.g. recipe=q4_k_m"),
+             cl::init(""));
 static cl::opt<std::string> triple("mtriple", cl::desc("target triple"),
                                    cl::init(""));
 static cl::opt<std::string> cpu("mcpu", cl::desc("target CPU (native = host)"),
@@ -62,8 +63,9 @@ static cl::opt<int64_t> context("context",
                                 cl::desc("KV cache length for model files"),
                                 cl::init(0));
 
-static cl::opt<bool> floatPath(
-    "float-path", cl::desc("f32 kernels even where int8 dot products exist"));
+static cl::opt<bool>
+    floatPath("float-path",
+              cl::desc("f32 kernels even where int8 dot products exist"));
 static cl::opt<bool> referenceKernels(
     "reference-kernels",
     cl::desc("scalar reference lowering instead of vector kernels"));
@@ -77,8 +79,9 @@ static cl::opt<std::string> weightsPath(
     cl::desc("where external weights go (default: the object's path with "
              ".weights for its extension)"),
     cl::init(""));
-static cl::opt<bool> kernelReport(
-    "kernel-report", cl::desc("print the kernel chosen for each matmul"));
+static cl::opt<bool>
+    kernelReport("kernel-report",
+                 cl::desc("print the kernel chosen for each matmul"));
 
 static int fail(const std::string &msg) {
   llvm::errs() << "lowbit-compile: error: " << msg << "\n";
@@ -87,8 +90,8 @@ static int fail(const std::string &msg) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "lowbit-compile: model -> object file + C header\n");
+  cl::ParseCommandLineOptions(
+      argc, argv, "lowbit-compile: model -> object file + C header\n");
   std::string err;
   std::unique_ptr<llvm::TargetMachine> tm =
       lowbit::codegen::createTargetMachine(triple, cpu, attrs, err);
@@ -106,7 +109,8 @@ int main(int argc, char **argv) {
   llvm::StringRef path(inputPath);
   if (path.ends_with(".mlir") || path.ends_with(".mlirbc")) {
     llvm::SourceMgr sourceMgr;
-    module = parseSourceFile<ModuleOp>(inputPath, sourceMgr, ParserConfig(&ctx));
+    module =
+        parseSourceFile<ModuleOp>(inputPath, sourceMgr, ParserConfig(&ctx));
     if (!module)
       return fail("cannot parse " + inputPath);
   } else {

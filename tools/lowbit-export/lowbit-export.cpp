@@ -1,4 +1,5 @@
-//===- lowbit-export.cpp - Model IR -> GGUF ---------------------------------===//
+//===- lowbit-export.cpp - Model IR -> GGUF
+//---------------------------------===//
 //
 // Writes every named tensor of (quantized) model IR, with the metadata the
 // IR carries (`lowbit.gguf`), as a GGUF v3 file llama.cpp can load. Tensors
@@ -57,8 +58,9 @@ std::optional<ArrayRef<uint8_t>> constantBytes(arith::ConstantOp c,
   std::optional<ConstantData> data = constantData(c.getValue());
   if (!data)
     return std::nullopt;
-  auto bytes = ArrayRef<uint8_t>(
-      reinterpret_cast<const uint8_t *>(data->bytes.data()), data->bytes.size());
+  auto bytes =
+      ArrayRef<uint8_t>(reinterpret_cast<const uint8_t *>(data->bytes.data()),
+                        data->bytes.size());
   if (!data->splat)
     return bytes;
   auto type = cast<RankedTensorType>(c.getType());
@@ -69,7 +71,8 @@ std::optional<ArrayRef<uint8_t>> constantBytes(arith::ConstantOp c,
 }
 
 /// Scheme and row length of packed weights, from the op that reads them.
-bool packedInfo(arith::ConstantOp c, quant::Scheme &scheme, int64_t &rowLength) {
+bool packedInfo(arith::ConstantOp c, quant::Scheme &scheme,
+                int64_t &rowLength) {
   for (Operation *user : c->getUsers()) {
     if (auto m = dyn_cast<MatmulOp>(user)) {
       scheme = m.getScheme().toQuantScheme();
@@ -103,15 +106,13 @@ std::vector<uint8_t> floatsAs(const std::vector<float> &values, bool half) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "lowbit-export: model IR -> GGUF\n");
+  cl::ParseCommandLineOptions(argc, argv, "lowbit-export: model IR -> GGUF\n");
   if (unsupported != "error" && unsupported != "f16" && unsupported != "f32")
     return fail("--unsupported must be error, f16 or f32");
 
   DialectRegistry registry;
-  registry.insert<arith::ArithDialect, func::FuncDialect,
-                  linalg::LinalgDialect, tensor::TensorDialect,
-                  LowBitDialect>();
+  registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
+                  tensor::TensorDialect, LowBitDialect>();
   MLIRContext ctx(registry);
   llvm::SourceMgr sourceMgr;
   OwningOpRef<ModuleOp> module =
@@ -123,7 +124,7 @@ int main(int argc, char **argv) {
   Attribute meta = model::ggufMetadataOf(*module);
   if (!meta)
     return fail(inputPath + " carries no GGUF metadata (lowbit.gguf); "
-                "import the model with lowbit-import");
+                            "import the model with lowbit-import");
   if (std::string err = model::metadataFromAttr(meta, metadata); !err.empty())
     return fail(err);
   uint32_t alignment = 32;
@@ -185,8 +186,8 @@ int main(int argc, char **argv) {
       return;
     }
     std::string why =
-        ggml ? "rows of " + std::to_string(rowLength) +
-                   " leave a partial " + std::to_string(scheme.groupSize()) +
+        ggml ? "rows of " + std::to_string(rowLength) + " leave a partial " +
+                   std::to_string(scheme.groupSize()) +
                    "-weight block, which GGUF cannot store"
              : "scheme " + quant::printScheme(scheme) + " has no GGUF type";
     if (unsupported == "error") {
@@ -211,8 +212,8 @@ int main(int argc, char **argv) {
   if (quantized && !hasQuantVersion)
     metadata.emplace_back("general.quantization_version",
                           model::GgufValue::ofU32(2));
-  if (std::string err = model::writeGguf(outputPath, metadata, tensors,
-                                         alignment);
+  if (std::string err =
+          model::writeGguf(outputPath, metadata, tensors, alignment);
       !err.empty())
     return fail(err);
   llvm::outs() << "lowbit-export: wrote " << tensors.size() << " tensors ("

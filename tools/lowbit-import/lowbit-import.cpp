@@ -1,4 +1,5 @@
-//===- lowbit-import.cpp - Model file -> model IR ---------------------------===//
+//===- lowbit-import.cpp - Model file -> model IR
+//---------------------------===//
 //
 // Reads a GGUF file (v2/v3), a safetensors checkpoint (+ config.json) or a
 // llama2.c checkpoint, told apart by content (lowbit::model::importModelFile),
@@ -18,9 +19,10 @@
 using namespace mlir;
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> inputPath(cl::Positional,
-                                      cl::desc("<model file: .gguf, .safetensors or llama2.c .bin>"),
-                                      cl::Required);
+static cl::opt<std::string>
+    inputPath(cl::Positional,
+              cl::desc("<model file: .gguf, .safetensors or llama2.c .bin>"),
+              cl::Required);
 static cl::opt<std::string> outputPath("o", cl::desc("output file"),
                                        cl::value_desc("path"), cl::init("-"));
 static cl::opt<std::string> configPath(

@@ -61,8 +61,8 @@ int main(int argc, char **argv) {
     v = gauss(rng);
   std::vector<uint8_t> packed(rows * quant::rowBytes(*scheme, cols));
   quant::QuantOptions qo;
-  err = quant::quantizeMatrix(*scheme, w.data(), rows, cols, packed.data(),
-                              qo, "w");
+  err = quant::quantizeMatrix(*scheme, w.data(), rows, cols, packed.data(), qo,
+                              "w");
   if (!err.empty()) {
     errs() << "lowbit-kernel-check: " << err << "\n";
     return 2;

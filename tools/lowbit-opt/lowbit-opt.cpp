@@ -1,4 +1,5 @@
-//===- lowbit-opt.cpp - mlir-opt with lowbit --------------------------------===//
+//===- lowbit-opt.cpp - mlir-opt with lowbit
+//--------------------------------===//
 
 #include "lowbit/InitAll.h"
 

@@ -7,9 +7,9 @@
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/InitAll.h"
-#include "lowbit/Target/CPU/ModelABI.h"
 #include "lowbit/Model/GgufMetadata.h"
 #include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Target/CPU/ModelABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -18,11 +18,9 @@
 #include "mlir/Pass/PassRegistry.h"
 #include "llvm/Support/SourceMgr.h"
 
-
 using namespace mlir;
 
 namespace lowbit {
-
 
 std::string JitModel::load(const std::string &path, const Options &options) {
   DialectRegistry registry;
@@ -61,8 +59,8 @@ std::string JitModel::load(const std::string &path, const Options &options) {
       return error;
     const codegen::TargetDesc *desc = codegen::selectTarget(*host);
     if (!desc)
-      return "no kernel target for this CPU (known: " +
-             codegen::targetNames() + "); --reference-kernels runs scalar code";
+      return "no kernel target for this CPU (known: " + codegen::targetNames() +
+             "); --reference-kernels runs scalar code";
     attachTarget(*module, *host, *desc);
   }
   PassManager pm(&ctx_);

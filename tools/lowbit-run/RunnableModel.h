@@ -1,4 +1,5 @@
-//===- RunnableModel.h - A compiled model's forward pass, callable ---*- C++ -*-===//
+//===- RunnableModel.h - A compiled model's forward pass, callable ---*- C++
+//-*-===//
 //
 // Every compiled model exposes the same entry point, the C interface of
 // @forward: _mlir_ciface_forward(logits, token, pos, kcache, vcache). A
@@ -22,9 +23,11 @@ namespace lowbit {
 class RunnableModel {
 public:
   struct Options {
-    bool referenceKernels = false; ///< JIT: scalar convert-lowbit-to-linalg path
-    bool floatPath = false;        ///< JIT: f32 kernels instead of int8 dots
-    std::string weights; ///< library: external weights file (default: beside it)
+    bool referenceKernels =
+        false;              ///< JIT: scalar convert-lowbit-to-linalg path
+    bool floatPath = false; ///< JIT: f32 kernels instead of int8 dots
+    std::string
+        weights; ///< library: external weights file (default: beside it)
   };
   virtual ~RunnableModel() = default;
   /// Logits for `token` at position `pos`; updates the KV cache.

@@ -13,10 +13,9 @@ std::string SharedLibraryModel::mapWeights(const std::string &weightsPath) {
   auto *size = static_cast<const uint64_t *>(
       dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsSize)));
   if (!size)
-    return weightsPath.empty()
-               ? ""
-               : "--weights " + weightsPath + ": " + path_ +
-                     " keeps its weights inside";
+    return weightsPath.empty() ? ""
+                               : "--weights " + weightsPath + ": " + path_ +
+                                     " keeps its weights inside";
   auto *checksum = static_cast<const uint64_t *>(
       dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsChecksum)));
   auto *count = static_cast<const uint64_t *>(
@@ -25,15 +24,15 @@ std::string SharedLibraryModel::mapWeights(const std::string &weightsPath) {
       dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightOffsets)));
   auto *name = static_cast<const char *>(
       dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsName)));
-  auto **slots =
-      static_cast<const void **>(dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightSlots)));
+  auto **slots = static_cast<const void **>(
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightSlots)));
   if (!checksum || !count || !offsets || !name || !slots)
     return path_ + ": incomplete external-weights information";
   std::string file = weightsPath;
   if (file.empty()) {
     size_t slash = path_.find_last_of('/');
-    file = (slash == std::string::npos ? "" : path_.substr(0, slash + 1)) +
-           name;
+    file =
+        (slash == std::string::npos ? "" : path_.substr(0, slash + 1)) + name;
   }
   if (std::string err = weights_.open(file); !err.empty())
     return err;
@@ -62,12 +61,13 @@ std::string SharedLibraryModel::load(const std::string &path,
       missing = name;
     return p;
   };
-  auto forward = reinterpret_cast<ForwardFn>(symbol(cpu::abiName(cpu::AbiSymbol::Forward)));
-  auto *dims = static_cast<const int64_t *>(symbol(cpu::abiName(cpu::AbiSymbol::Dims)));
+  auto forward = reinterpret_cast<ForwardFn>(
+      symbol(cpu::abiName(cpu::AbiSymbol::Forward)));
+  auto *dims =
+      static_cast<const int64_t *>(symbol(cpu::abiName(cpu::AbiSymbol::Dims)));
   if (!missing.empty())
     return path + " is not a lowbit-compiled model (no " + missing + ")";
-  int64_t layers = dims[0], context = dims[1], kvDim = dims[2],
-          vocab = dims[3];
+  int64_t layers = dims[0], context = dims[1], kvDim = dims[2], vocab = dims[3];
   if (layers <= 0 || context <= 0 || kvDim <= 0 || vocab <= 0)
     return path + ": inconsistent model dimensions";
   // The tokenizer is optional (models imported without one).
@@ -76,10 +76,10 @@ std::string SharedLibraryModel::load(const std::string &path,
       dlsym(handle_, cpu::abiName(cpu::AbiSymbol::SpecialTokens)));
   auto *offsets = static_cast<const uint32_t *>(
       dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenOffsets)));
-  auto *text =
-      static_cast<const char *>(dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenText)));
-  auto *scores =
-      static_cast<const float *>(dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenScores)));
+  auto *text = static_cast<const char *>(
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenText)));
+  auto *scores = static_cast<const float *>(
+      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenScores)));
   if (special && offsets && text && scores) {
     if (offsets[0] != 0)
       return path + ": inconsistent token table";

@@ -1,4 +1,5 @@
-//===- SharedLibraryModel.h - A compiled model loaded with dlopen -*- C++ -*-===//
+//===- SharedLibraryModel.h - A compiled model loaded with dlopen -*- C++
+//-*-===//
 #ifndef LOWBIT_TOOLS_LOWBIT_RUN_SHAREDLIBRARYMODEL_H
 #define LOWBIT_TOOLS_LOWBIT_RUN_SHAREDLIBRARYMODEL_H
 

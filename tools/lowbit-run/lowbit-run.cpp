@@ -1,4 +1,5 @@
-//===- lowbit-run.cpp - Run a model: perplexity, KLD, generation, speed ----===//
+//===- lowbit-run.cpp - Run a model: perplexity, KLD, generation, speed
+//----===//
 //
 // <model> is model IR (.mlir/.mlirbc, JIT-compiled with the kernels
 // lowbit-compile emits) or a shared library linked from lowbit-compile's
@@ -28,31 +29,34 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <malloc.h>
-#include <fstream>
 #include <random>
 #include <sstream>
 
 namespace cl = llvm::cl;
 
-static cl::opt<std::string> command(cl::Positional, cl::desc("<perplexity|generate|kld|bench>"),
+static cl::opt<std::string> command(cl::Positional,
+                                    cl::desc("<perplexity|generate|kld|bench>"),
                                     cl::Required);
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model IR>"),
                                       cl::Required);
-static cl::opt<std::string> argument(cl::Positional,
-                                     cl::desc("<text file | prompt>"),
-                                     cl::Required);
-static cl::opt<std::string> referencePath(
-    "reference", cl::desc("reference model IR for kld"), cl::init(""));
+static cl::opt<std::string>
+    argument(cl::Positional, cl::desc("<text file | prompt>"), cl::Required);
+static cl::opt<std::string>
+    referencePath("reference", cl::desc("reference model IR for kld"),
+                  cl::init(""));
 static cl::opt<int> steps("n", cl::desc("tokens to generate"), cl::init(100));
-static cl::opt<float> temperature(
-    "temperature", cl::desc("sampling temperature (0: greedy)"), cl::init(0));
-static cl::opt<int> topK("top-k", cl::desc("sample from the K most likely (0: all)"),
+static cl::opt<float> temperature("temperature",
+                                  cl::desc("sampling temperature (0: greedy)"),
+                                  cl::init(0));
+static cl::opt<int> topK("top-k",
+                         cl::desc("sample from the K most likely (0: all)"),
                          cl::init(0));
-static cl::opt<float> topP("top-p",
-                           cl::desc("sample from the smallest set of mass >= P"),
-                           cl::init(1.0f));
+static cl::opt<float>
+    topP("top-p", cl::desc("sample from the smallest set of mass >= P"),
+         cl::init(1.0f));
 static cl::opt<unsigned> seed("seed", cl::desc("sampling seed"), cl::init(1));
 static cl::opt<int> window("window", cl::desc("perplexity window"),
                            cl::init(512));
@@ -66,8 +70,9 @@ static cl::opt<std::string> weightsFile(
     cl::desc("external weights of a compiled model (default: the file the "
              "object names, beside the library)"),
     cl::init(""));
-static cl::opt<bool> floatPath(
-    "float-path", cl::desc("f32 kernels even where int8 dot products exist"));
+static cl::opt<bool>
+    floatPath("float-path",
+              cl::desc("f32 kernels even where int8 dot products exist"));
 
 static int fail(const std::string &msg) {
   llvm::errs() << "lowbit-run: error: " << msg << "\n";
@@ -102,10 +107,10 @@ static double nll(const std::vector<float> &logits, int32_t target) {
 /// Runs the perplexity protocol over `path`: for every scored token,
 /// calls `score(target, position, windowStart)` after feeding the token
 /// before it to `feed(token, pos)`. Returns the number of stories or -1.
-static long forEachScored(
-    const lowbit::RunnableModel &m, const std::string &path,
-    const std::function<void(int32_t, int64_t)> &feed,
-    const std::function<void(int32_t)> &score) {
+static long forEachScored(const lowbit::RunnableModel &m,
+                          const std::string &path,
+                          const std::function<void(int32_t, int64_t)> &feed,
+                          const std::function<void(int32_t)> &score) {
   std::ifstream in(path);
   if (!in) {
     fail("cannot read " + path);
@@ -123,9 +128,8 @@ static long forEachScored(
   long stories = 0;
   for (size_t start = 0; start <= text.size();) {
     size_t end = text.find(sep, start);
-    std::string story =
-        strip(text.substr(start, end == std::string::npos ? std::string::npos
-                                                          : end - start));
+    std::string story = strip(text.substr(
+        start, end == std::string::npos ? std::string::npos : end - start));
     start = end == std::string::npos ? text.size() + 1 : end + sep.size();
     if (story.empty())
       continue;
@@ -180,7 +184,8 @@ static int kld(lowbit::RunnableModel &m, lowbit::RunnableModel &ref,
         refLogits = ref.forward(tok, pos);
       },
       [&](int32_t target) {
-        std::vector<double> p = logSoftmax(refLogits), q = logSoftmax(testLogits);
+        std::vector<double> p = logSoftmax(refLogits),
+                            q = logSoftmax(testLogits);
         double d = 0;
         for (size_t i = 0; i < p.size(); ++i)
           d += std::exp(p[i]) * (p[i] - q[i]);

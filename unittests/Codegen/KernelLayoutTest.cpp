@@ -108,23 +108,23 @@ void expectDecodesLikeQuant(const std::string &schemeText,
                             const KernelTarget &target, bool prefill,
                             unsigned rows, unsigned cols) {
   SCOPED_TRACE(schemeText + " W=" + std::to_string(target.vectorBytes) +
-               (prefill ? " prefill" : "") + " " + std::to_string(rows) +
-               "x" + std::to_string(cols));
+               (prefill ? " prefill" : "") + " " + std::to_string(rows) + "x" +
+               std::to_string(cols));
   std::string error;
   std::optional<quant::Scheme> scheme = quant::parseScheme(schemeText, error);
   ASSERT_TRUE(scheme) << error;
   std::vector<float> w = randomWeights(size_t(rows) * cols, rows + cols);
   std::vector<uint8_t> packed(rows * quant::rowBytes(*scheme, cols));
-  ASSERT_EQ(quant::quantizeMatrix(*scheme, w.data(), rows, cols,
-                                  packed.data(), {}, "w"),
+  ASSERT_EQ(quant::quantizeMatrix(*scheme, w.data(), rows, cols, packed.data(),
+                                  {}, "w"),
             "");
   std::vector<float> expected(w.size());
   quant::dequantizeMatrix(*scheme, packed.data(), rows, cols, expected.data());
 
   KernelLayout layout;
   std::vector<uint8_t> bytes;
-  ASSERT_EQ(repackForKernel(*scheme, rows, cols, packed.data(), target,
-                            layout, bytes, prefill),
+  ASSERT_EQ(repackForKernel(*scheme, rows, cols, packed.data(), target, layout,
+                            bytes, prefill),
             "");
   ASSERT_EQ(checkLayout(layout), "");
   ASSERT_EQ(bytes.size(), layout.totalBytes());
@@ -145,11 +145,22 @@ const KernelTarget kAvx2{32, DotKind::X86Avx2, LookupKind::X86Pshufb256, 4};
 const KernelTarget kSdot{16, DotKind::NeonSdot, LookupKind::NeonTbl, 4};
 const KernelTarget kNeonFloat{16, DotKind::None, LookupKind::None, 4};
 
-const char *const kSchemes[] = {
-    "q8_0",   "q4_0",   "q4_1",         "q5_0",          "q5_1",
-    "q2_k",   "q3_k",   "q4_k",         "q5_k",          "q6_k",
-    "iq4_nl", "iq4_xs", "b3:g64:asym",  "b4:g32:sym:f16:nf4",
-    "b5:g128:zp:bf16", "b2:g16:asym:f16:sb256x4"};
+const char *const kSchemes[] = {"q8_0",
+                                "q4_0",
+                                "q4_1",
+                                "q5_0",
+                                "q5_1",
+                                "q2_k",
+                                "q3_k",
+                                "q4_k",
+                                "q5_k",
+                                "q6_k",
+                                "iq4_nl",
+                                "iq4_xs",
+                                "b3:g64:asym",
+                                "b4:g32:sym:f16:nf4",
+                                "b5:g128:zp:bf16",
+                                "b2:g16:asym:f16:sb256x4"};
 
 TEST(KernelLayout, EveryWeightDecodesLikeTheQuantDecoder) {
   for (const char *s : kSchemes)
@@ -167,9 +178,9 @@ TEST(KernelLayout, Q4_0RecordBytes) {
     w[i] = float(int(i % 16) - 8) * 0.5f;
   quant::Scheme scheme = quant::ggufScheme(quant::Format::Q4_0);
   std::vector<uint8_t> packed(6 * quant::rowBytes(scheme, 64));
-  ASSERT_EQ(quant::quantizeMatrix(scheme, w.data(), 6, 64, packed.data(), {},
-                                  "w"),
-            "");
+  ASSERT_EQ(
+      quant::quantizeMatrix(scheme, w.data(), 6, 64, packed.data(), {}, "w"),
+      "");
   KernelLayout l;
   std::vector<uint8_t> bytes;
   ASSERT_EQ(repackForKernel(scheme, 6, 64, packed.data(), kVnni512, l, bytes),
@@ -227,8 +238,8 @@ TEST(KernelLayout, TwoLevelScalesAndKQuads) {
   // Without an int8 dot product there are no k-quads.
   KernelLayout floatLayout;
   std::vector<uint8_t> c;
-  ASSERT_EQ(repackForKernel(q4k, 8, 256, packed.data(), kNeonFloat,
-                            floatLayout, c, /*prefill=*/true),
+  ASSERT_EQ(repackForKernel(q4k, 8, 256, packed.data(), kNeonFloat, floatLayout,
+                            c, /*prefill=*/true),
             "");
   EXPECT_FALSE(floatLayout.quad);
 }

@@ -1,7 +1,7 @@
 //===- TargetsTest.cpp - Target table and selection -----------------------===//
 
-#include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Codegen/Targets.h"
+#include "lowbit/Codegen/TargetMachine.h"
 
 #include <gtest/gtest.h>
 
@@ -47,8 +47,8 @@ TEST(Targets, SelectionFollowsLLVMFeatures) {
 
 TEST(Targets, RunsOnNeedsEveryFeature) {
   std::string error;
-  auto v3 = createTargetMachine("x86_64-unknown-linux-gnu", "x86-64-v3", "",
-                                error);
+  auto v3 =
+      createTargetMachine("x86_64-unknown-linux-gnu", "x86-64-v3", "", error);
   ASSERT_TRUE(v3) << error;
   EXPECT_TRUE(runsOn(*findTarget("x86-64-v3"), *v3));
   EXPECT_TRUE(runsOn(*findTarget("x86-64"), *v3));
@@ -58,11 +58,11 @@ TEST(Targets, RunsOnNeedsEveryFeature) {
 
 TEST(Targets, BadSpellingsAreErrors) {
   std::string error;
-  EXPECT_FALSE(createTargetMachine("x86_64-unknown-linux-gnu", "pentium9", "",
-                                   error));
+  EXPECT_FALSE(
+      createTargetMachine("x86_64-unknown-linux-gnu", "pentium9", "", error));
   EXPECT_EQ(error, "unknown CPU 'pentium9' for x86_64-unknown-linux-gnu");
-  EXPECT_FALSE(createTargetMachine("x86_64-unknown-linux-gnu", "", "+avx9",
-                                   error));
+  EXPECT_FALSE(
+      createTargetMachine("x86_64-unknown-linux-gnu", "", "+avx9", error));
   EXPECT_EQ(error, "unknown feature '+avx9' for x86_64-unknown-linux-gnu");
   EXPECT_FALSE(createTargetMachine("nonsense-arch", "", "", error));
 }

@@ -26,8 +26,8 @@ std::vector<uint8_t> smallFile(uint32_t alignment = 32) {
        GgufValue::ofArray(GgufType::String, {GgufValue::ofString("a"),
                                              GgufValue::ofString("b")})}};
   GgufWriterTensor f32{"norm", {4}, 0, std::vector<uint8_t>(16, 0)};
-  GgufWriterTensor q{"w", {32, 2}, uint32_t(GgmlType::Q4_0),
-                     std::vector<uint8_t>(36, 0x11)};
+  GgufWriterTensor q{
+      "w", {32, 2}, uint32_t(GgmlType::Q4_0), std::vector<uint8_t>(36, 0x11)};
   return serializeGguf(meta, {f32, q}, alignment);
 }
 
@@ -68,8 +68,8 @@ TEST(Gguf, ReadsLlamaCppF32FileLikeTheCheckpoint) {
 }
 
 TEST(Gguf, ReadsLlamaCppQuantizedFiles) {
-  for (const char *name :
-       {"Q8_0-pure-w2f16.gguf", "IQ4_NL-pure-w2f16.gguf", "Q4_K_M-default.gguf"}) {
+  for (const char *name : {"Q8_0-pure-w2f16.gguf", "IQ4_NL-pure-w2f16.gguf",
+                           "Q4_K_M-default.gguf"}) {
     GgufFile f;
     ASSERT_EQ(f.open(kDir + "stories260K-gguf/" + name), "") << name;
     std::set<std::string> types;
@@ -123,7 +123,8 @@ TEST(Gguf, RejectsHugeCounts) {
   std::vector<uint8_t> b = smallFile();
   uint64_t huge = uint64_t(1) << 60;
   std::memcpy(b.data() + 8, &huge, 8);
-  EXPECT_EQ(parse(b), "tensor count 1152921504606846976 cannot fit in the file");
+  EXPECT_EQ(parse(b),
+            "tensor count 1152921504606846976 cannot fit in the file");
   b = smallFile();
   std::memcpy(b.data() + 16, &huge, 8);
   EXPECT_EQ(parse(b),
@@ -153,7 +154,8 @@ TEST(Gguf, RejectsUnknownTypes) {
   EXPECT_EQ(parse(b), "metadata 'llama.block_count' has unknown value type 99");
   b = smallFile();
   // Tensor "w": name, n_dims, 2 dims, then the type.
-  at = find(b, std::string("\x01\x00\x00\x00\x00\x00\x00\x00w", 9)) + 9 + 4 + 16;
+  at =
+      find(b, std::string("\x01\x00\x00\x00\x00\x00\x00\x00w", 9)) + 9 + 4 + 16;
   uint32_t iq2 = 16;
   std::memcpy(b.data() + at, &iq2, 4);
   EXPECT_EQ(parse(b), "tensor 'w' has type 16, which lowbit does not read");

@@ -1,7 +1,7 @@
 //===- ImatrixTest.cpp - llama.cpp imatrix GGUF ---------------------------===//
 
-#include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Imatrix.h"
+#include "lowbit/Model/Gguf.h"
 
 #include <gtest/gtest.h>
 
@@ -28,15 +28,17 @@ TEST(Imatrix, ReadsLlamaCppImatrix) {
 
 TEST(Imatrix, RejectsOtherFilesAndBadEntries) {
   ImportanceMap m;
-  std::string err = readImatrix(std::string(LOWBIT_DATA_DIR) +
-                                    "/models/stories260K-gguf/stories260K-f32.gguf",
-                                m);
+  std::string err =
+      readImatrix(std::string(LOWBIT_DATA_DIR) +
+                      "/models/stories260K-gguf/stories260K-f32.gguf",
+                  m);
   EXPECT_NE(err.find("not an imatrix GGUF"), std::string::npos);
   std::string path = ::testing::TempDir() + "/bad-imatrix.gguf";
   std::vector<uint8_t> sums(16, 0), zero(4, 0);
-  ASSERT_EQ(writeGguf(path, {{"general.type", GgufValue::ofString("imatrix")}},
-                      {{"w.in_sum2", {4}, 0, sums}, {"w.counts", {1}, 0, zero}}),
-            "");
+  ASSERT_EQ(
+      writeGguf(path, {{"general.type", GgufValue::ofString("imatrix")}},
+                {{"w.in_sum2", {4}, 0, sums}, {"w.counts", {1}, 0, zero}}),
+      "");
   err = readImatrix(path, m);
   EXPECT_NE(err.find("'w' has count 0"), std::string::npos) << err;
   ASSERT_EQ(writeGguf(path, {{"general.type", GgufValue::ofString("imatrix")}},

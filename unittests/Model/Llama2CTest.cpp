@@ -76,12 +76,14 @@ TEST(Llama2C, RejectsLyingHeaders) {
   std::vector<uint8_t> b = tinyCheckpoint();
   int32_t huge = 0x7fffffff;
   std::memcpy(b.data() + 4, &huge, 4);
-  EXPECT_EQ(parse(b),
-            "llama2.c header: hidden_dim = 2147483647 is out of range [1, 2^20]");
+  EXPECT_EQ(
+      parse(b),
+      "llama2.c header: hidden_dim = 2147483647 is out of range [1, 2^20]");
   b = tinyCheckpoint();
   int32_t zero = 0;
   std::memcpy(b.data() + 8, &zero, 4);
-  EXPECT_EQ(parse(b), "llama2.c header: n_layers = 0 is out of range [1, 2^20]");
+  EXPECT_EQ(parse(b),
+            "llama2.c header: n_layers = 0 is out of range [1, 2^20]");
   b = tinyCheckpoint();
   int32_t three = 3;
   std::memcpy(b.data() + 12, &three, 4);

@@ -20,7 +20,8 @@ std::string parse(const std::vector<uint8_t> &b) {
   SafetensorsFile f;
   return f.parse(b.data(), b.size());
 }
-const char *kGood = R"({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
+const char *kGood =
+    R"({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 24]},
   "b": {"dtype": "F16", "shape": [4], "data_offsets": [24, 32]}, "__metadata__": {}})";
 } // namespace
 
@@ -45,15 +46,26 @@ TEST(Safetensors, RejectsHostileFiles) {
             std::string::npos);
   EXPECT_NE(parse(file(kGood, 20)).find("data_offsets lie outside"),
             std::string::npos);
-  EXPECT_EQ(parse(file(R"({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 20]}})", 24)),
-            "tensor 'a' has 20 bytes but its shape and dtype need 24");
-  EXPECT_EQ(parse(file(R"({"a": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}})", 8)),
-            "tensor 'a' has dtype I64 (lowbit reads F32, F16 and BF16)");
-  EXPECT_EQ(parse(file(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
-                           "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})", 12)),
+  EXPECT_EQ(
+      parse(file(
+          R"({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 20]}})",
+          24)),
+      "tensor 'a' has 20 bytes but its shape and dtype need 24");
+  EXPECT_EQ(
+      parse(file(
+          R"({"a": {"dtype": "I64", "shape": [1], "data_offsets": [0, 8]}})",
+          8)),
+      "tensor 'a' has dtype I64 (lowbit reads F32, F16 and BF16)");
+  EXPECT_EQ(parse(file(
+                R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                           "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
+                12)),
             "tensors overlap in the data section");
-  EXPECT_EQ(parse(file(R"({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 8]}})", 8)),
-            "tensor 'a' has a bad dimension");
+  EXPECT_EQ(
+      parse(file(
+          R"({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 8]}})",
+          8)),
+      "tensor 'a' has a bad dimension");
 }
 
 TEST(Safetensors, HuggingFaceLlamaNames) {

@@ -1,7 +1,7 @@
 //===- TokenizerTest.cpp - llama2.c BPE on the bundled vocabulary ---------===//
 
-#include "lowbit/Model/Llama2C.h"
 #include "lowbit/Model/Tokenizer.h"
+#include "lowbit/Model/Llama2C.h"
 
 #include <gtest/gtest.h>
 

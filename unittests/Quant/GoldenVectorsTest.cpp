@@ -71,8 +71,7 @@ TEST_P(GoldenVectors, DecodesBitExactly) {
   for (const char *variant : {"", ".imatrix"}) {
     if (GetParam().format == Format::Q8_0 && *variant)
       continue;
-    std::vector<uint8_t> bytes =
-        readBytes(prefix() + variant + ".quant.bin");
+    std::vector<uint8_t> bytes = readBytes(prefix() + variant + ".quant.bin");
     std::vector<float> expected =
         readFloats(prefix() + variant + ".dequant.f32");
     ASSERT_EQ(bytes.size(), kRows * rowBytes(scheme(), kCols));
@@ -99,8 +98,8 @@ TEST_P(GoldenVectors, SearchErrorAtMostLlamaCpp) {
     QuantOptions opts;
     opts.importance = useImportance ? imp.data() : nullptr;
     std::vector<uint8_t> q(kRows * rowBytes(scheme(), kCols));
-    ASSERT_EQ(quantizeMatrix(scheme(), x.data(), kRows, kCols, q.data(),
-                             opts, "golden"),
+    ASSERT_EQ(quantizeMatrix(scheme(), x.data(), kRows, kCols, q.data(), opts,
+                             "golden"),
               "");
     std::vector<float> y(x.size());
     dequantizeMatrix(scheme(), q.data(), kRows, kCols, y.data());
@@ -125,7 +124,8 @@ TEST_P(GoldenVectors, SearchNeverWorseThanRtn) {
     dequantizeMatrix(scheme(), q.data(), kRows, kCols, y.data());
     return y;
   };
-  std::vector<float> rtn = quantize(Method::Rtn), search = quantize(Method::Search);
+  std::vector<float> rtn = quantize(Method::Rtn),
+                     search = quantize(Method::Search);
   // Per row, since each block keeps the better of the two.
   for (size_t r = 0; r < kRows; ++r) {
     double er = 0, es = 0;
@@ -152,8 +152,7 @@ TEST_P(GoldenRtnBytes, MatchesLlamaCppReference) {
   QuantOptions opts;
   opts.method = Method::Rtn;
   std::vector<uint8_t> q(kRows * rowBytes(s, kCols));
-  ASSERT_EQ(quantizeMatrix(s, x.data(), kRows, kCols, q.data(), opts, "g"),
-            "");
+  ASSERT_EQ(quantizeMatrix(s, x.data(), kRows, kCols, q.data(), opts, "g"), "");
   ASSERT_EQ(q.size(), expected.size());
   for (size_t i = 0; i < q.size(); ++i)
     ASSERT_EQ(int(q[i]), int(expected[i])) << "byte " << i;

@@ -51,8 +51,7 @@ TEST(Half, RoundsToNearestEven) {
   EXPECT_EQ(floatToHalf(65520.0f), 0x7c00);
   EXPECT_EQ(floatToHalf(1e-8f), 0x0000);
   // The largest normal rounding boundary: 2^-14 - 2^-25 rounds up to normal.
-  EXPECT_EQ(floatToHalf(std::ldexp(1.0f, -14) - std::ldexp(1.0f, -25)),
-            0x0400);
+  EXPECT_EQ(floatToHalf(std::ldexp(1.0f, -14) - std::ldexp(1.0f, -25)), 0x0400);
 }
 
 TEST(BFloat16, RoundsToNearestEven) {

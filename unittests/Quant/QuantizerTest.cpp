@@ -1,7 +1,7 @@
 //===- QuantizerTest.cpp - Matrices: tails, errors, threads, bad input ----===//
 
-#include "TestData.h"
 #include "lowbit/Quant/Quantizer.h"
+#include "TestData.h"
 
 #include <gtest/gtest.h>
 
@@ -28,8 +28,8 @@ std::vector<Scheme> everyScheme() {
 
 /// Relative RMS error a scheme of b bits must stay under on Gaussian data.
 double relativeBound(unsigned bits) {
-  static const double bound[] = {0, 0, 0.62, 0.35, 0.19, 0.10,
-                                 0.05, 0.025, 0.013};
+  static const double bound[] = {0,    0,    0.62,  0.35, 0.19,
+                                 0.10, 0.05, 0.025, 0.013};
   return bound[bits];
 }
 
@@ -81,8 +81,8 @@ TEST(Quantizer, BitsPerWeightCountsStoredBytes) {
   for (const Scheme &s : everyScheme())
     for (unsigned cols : {64u, 172u, 4096u}) {
       RowLayout row = makeRowLayout(s, cols);
-      size_t bytes = row.fullBlocks * row.full.bytes +
-                     (row.hasTail ? row.tail.bytes : 0);
+      size_t bytes =
+          row.fullBlocks * row.full.bytes + (row.hasTail ? row.tail.bytes : 0);
       EXPECT_EQ(rowBytes(s, cols), bytes);
       EXPECT_DOUBLE_EQ(bitsPerWeight(s, cols), 8.0 * bytes / cols);
       EXPECT_GE(bitsPerWeight(s, cols), double(s.bits));
@@ -149,8 +149,8 @@ TEST(Quantizer, ImportanceLowersTheWeightedError) {
       QuantOptions opts;
       opts.importance = importance;
       std::vector<uint8_t> q(rows * rowBytes(s, cols));
-      EXPECT_EQ(
-          quantizeMatrix(s, x.data(), rows, cols, q.data(), opts, "t"), "");
+      EXPECT_EQ(quantizeMatrix(s, x.data(), rows, cols, q.data(), opts, "t"),
+                "");
       std::vector<float> y(x.size());
       dequantizeMatrix(s, q.data(), rows, cols, y.data());
       double e = 0;
@@ -166,8 +166,8 @@ TEST(Quantizer, RuleMethodsAreRoundToNearest) {
   // Absmax on symmetric q8_0 equals ggml's rule; on a constant row every
   // method reproduces the constant within the fp16 rounding of the scale.
   std::vector<float> x(64, 0.5f);
-  for (Method m : {Method::Rtn, Method::Absmax, Method::MinMax,
-                   Method::Search}) {
+  for (Method m :
+       {Method::Rtn, Method::Absmax, Method::MinMax, Method::Search}) {
     for (Format f : {Format::Q8_0, Format::Q4_0, Format::Q4_1, Format::Q4_K}) {
       Scheme s = ggufScheme(f);
       QuantOptions opts;

@@ -21,11 +21,14 @@ TEST(Scheme, GgufFormatsAreValidWithNominalBitsPerWeight) {
 }
 
 TEST(Scheme, ParsesAndPrintsEverySpelling) {
-  const char *spellings[] = {
-      "q4_k",   "iq4_xs",          "b3:g64:asym:f16",
-      "b2:g16:sym:bf16:sb256x4",    "b4:g32:sym:f16:nf4",
-      "b8:g128:zp:f32",             "b5:g32:asym:f16:sb256x6",
-      "b2:g32:sym:f16:cb=-1.5,-0.5,0.5,1.5"};
+  const char *spellings[] = {"q4_k",
+                             "iq4_xs",
+                             "b3:g64:asym:f16",
+                             "b2:g16:sym:bf16:sb256x4",
+                             "b4:g32:sym:f16:nf4",
+                             "b8:g128:zp:f32",
+                             "b5:g32:asym:f16:sb256x6",
+                             "b2:g32:sym:f16:cb=-1.5,-0.5,0.5,1.5"};
   for (const char *text : spellings) {
     std::string error;
     auto s = parseScheme(text, error);

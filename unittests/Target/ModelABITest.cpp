@@ -95,7 +95,8 @@ TEST(ModelABI, HeaderDeclaresEverySymbolByItsName) {
   EXPECT_EQ(header.find('@'), std::string::npos) << "unsubstituted key";
   EXPECT_NE(header.find("#define LOWBIT_MODEL_WEIGHTS_FILE \"w\""),
             std::string::npos);
-  EXPECT_EQ(abiDeclaration(AbiSymbol::Dims), "const int64_t lowbit_model_dims[4]");
+  EXPECT_EQ(abiDeclaration(AbiSymbol::Dims),
+            "const int64_t lowbit_model_dims[4]");
 }
 
 TEST(ModelABI, ChecksumIsFnv1aOverWords) {

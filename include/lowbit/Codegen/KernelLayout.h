@@ -58,12 +58,12 @@ struct KernelLayout {
   bool scaleF16 = false;
   bool hasMin = false;
   bool minF16 = false;
-  std::vector<float> table; ///< float codebook levels; empty if affine
+  std::vector<float> table;    ///< float codebook levels; empty if affine
   std::vector<uint8_t> lookup; ///< 16 bytes: index -> level + Z, or empty
-  bool quad = false;         ///< k-quad chunks (prefill, integer path)
-  unsigned superGroups = 0;  ///< S; 0 = one-level scales (d, m per group)
-  bool subSigned = false;    ///< sub-scales are int8 (else uint8)
-  bool superF16 = false;     ///< D and M are halves (else f32)
+  bool quad = false;           ///< k-quad chunks (prefill, integer path)
+  unsigned superGroups = 0;    ///< S; 0 = one-level scales (d, m per group)
+  bool subSigned = false;      ///< sub-scales are int8 (else uint8)
+  bool superF16 = false;       ///< D and M are halves (else f32)
 
   unsigned blocksPerRow() const { return (cols + group - 1) / group; }
   unsigned paddedCols() const { return blocksPerRow() * group; }

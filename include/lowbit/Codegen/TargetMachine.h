@@ -1,4 +1,5 @@
-//===- TargetMachine.h - LLVM target machines from llc spellings -*- C++ -*-===//
+//===- TargetMachine.h - LLVM target machines from llc spellings -*- C++
+//-*-===//
 #ifndef LOWBIT_CODEGEN_TARGETMACHINE_H
 #define LOWBIT_CODEGEN_TARGETMACHINE_H
 
@@ -22,7 +23,8 @@ createTargetMachine(std::string triple, std::string cpu,
 /// The machine this runs on, with the features the host reports (which a
 /// virtual machine may narrow below what its CPU model implies): what a
 /// JIT compiles for.
-std::unique_ptr<llvm::TargetMachine> createHostTargetMachine(std::string &error);
+std::unique_ptr<llvm::TargetMachine>
+createHostTargetMachine(std::string &error);
 
 /// True when `tm` is `desc`'s architecture and has all its features.
 bool runsOn(const TargetDesc &desc, const llvm::TargetMachine &tm);

@@ -50,8 +50,8 @@ struct KernelTarget {
   unsigned rowsPerGroup = 4;
 
   bool operator==(const KernelTarget &o) const {
-    return vectorBytes == o.vectorBytes && dot == o.dot &&
-           lookup == o.lookup && rowsPerGroup == o.rowsPerGroup;
+    return vectorBytes == o.vectorBytes && dot == o.dot && lookup == o.lookup &&
+           rowsPerGroup == o.rowsPerGroup;
   }
 };
 

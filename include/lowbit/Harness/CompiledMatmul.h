@@ -1,4 +1,5 @@
-//===- CompiledMatmul.h - One quantized matmul, lowered and JIT-compiled -*- C++ -*-===//
+//===- CompiledMatmul.h - One quantized matmul, lowered and JIT-compiled -*- C++
+//-*-===//
 //
 // Builds `func @matmul(x: tensor<TxKxf32>) -> tensor<TxNxf32>` around one
 // lowbit.matmul on constant packed weights, lowers it with exactly the

@@ -22,8 +22,19 @@
 namespace lowbit::model {
 
 enum class GgufType : uint32_t {
-  U8 = 0, I8 = 1, U16 = 2, I16 = 3, U32 = 4, I32 = 5, F32 = 6, Bool = 7,
-  String = 8, Array = 9, U64 = 10, I64 = 11, F64 = 12,
+  U8 = 0,
+  I8 = 1,
+  U16 = 2,
+  I16 = 3,
+  U32 = 4,
+  I32 = 5,
+  F32 = 6,
+  Bool = 7,
+  String = 8,
+  Array = 9,
+  U64 = 10,
+  I64 = 11,
+  F64 = 12,
 };
 
 /// One metadata value. Integers are widened into `u`/`i`, floats into `f`.
@@ -49,9 +60,21 @@ struct GgufValue {
 
 /// ggml tensor types lowbit reads and writes.
 enum class GgmlType : uint32_t {
-  F32 = 0, F16 = 1, Q4_0 = 2, Q4_1 = 3, Q5_0 = 6, Q5_1 = 7, Q8_0 = 8,
-  Q2_K = 10, Q3_K = 11, Q4_K = 12, Q5_K = 13, Q6_K = 14, IQ4_NL = 20,
-  IQ4_XS = 23, BF16 = 30,
+  F32 = 0,
+  F16 = 1,
+  Q4_0 = 2,
+  Q4_1 = 3,
+  Q5_0 = 6,
+  Q5_1 = 7,
+  Q8_0 = 8,
+  Q2_K = 10,
+  Q3_K = 11,
+  Q4_K = 12,
+  Q5_K = 13,
+  Q6_K = 14,
+  IQ4_NL = 20,
+  IQ4_XS = 23,
+  BF16 = 30,
 };
 
 /// Name of a ggml type id ("q4_K", "f16"; "type 16" for unknown ones).
@@ -112,10 +135,11 @@ struct GgufWriterTensor {
 };
 
 /// Writes a GGUF v3 file, streaming tensor data. Returns "" or an error.
-std::string writeGguf(
-    const std::string &path,
-    const std::vector<std::pair<std::string, GgufValue>> &metadata,
-    const std::vector<GgufWriterTensor> &tensors, uint32_t alignment = 32);
+std::string
+writeGguf(const std::string &path,
+          const std::vector<std::pair<std::string, GgufValue>> &metadata,
+          const std::vector<GgufWriterTensor> &tensors,
+          uint32_t alignment = 32);
 /// The same into memory (tests).
 std::vector<uint8_t>
 serializeGguf(const std::vector<std::pair<std::string, GgufValue>> &metadata,

@@ -26,9 +26,9 @@ mlir::Attribute ggufMetadataOf(mlir::Operation *module);
 /// Sets it.
 void setGgufMetadata(mlir::Operation *module, mlir::ArrayAttr metadata);
 
-mlir::ArrayAttr metadataToAttr(
-    mlir::MLIRContext *ctx,
-    const std::vector<std::pair<std::string, GgufValue>> &metadata);
+mlir::ArrayAttr
+metadataToAttr(mlir::MLIRContext *ctx,
+               const std::vector<std::pair<std::string, GgufValue>> &metadata);
 
 /// Returns an empty string or an error naming the offending key.
 std::string

@@ -1,4 +1,5 @@
-//===- ImportModelFile.h - Any model file -> model IR, one entry --*- C++ -*-===//
+//===- ImportModelFile.h - Any model file -> model IR, one entry --*- C++
+//-*-===//
 //
 // The one way tools turn a model file into model IR: the format is told by
 // content (GGUF magic, a safetensors JSON header, else a llama2.c

@@ -40,8 +40,8 @@ struct WeightTensor {
 
 /// Hyper-parameters of a Llama-family model.
 struct LlamaShape {
-  int64_t dim = 0, hidden = 0, layers = 0, heads = 0, kvHeads = 0,
-          vocab = 0, context = 0;
+  int64_t dim = 0, hidden = 0, layers = 0, heads = 0, kvHeads = 0, vocab = 0,
+          context = 0;
   float rmsEps = 1e-5f, ropeTheta = 10000.0f;
 };
 

@@ -22,7 +22,8 @@ public:
   Tokenizer(std::vector<std::string> tokens, std::vector<float> scores,
             int32_t bos, int32_t eos);
   /// [BOS] + pieces of `text` (no EOS).
-  std::vector<int32_t> encode(const std::string &text, bool addBos = true) const;
+  std::vector<int32_t> encode(const std::string &text,
+                              bool addBos = true) const;
   /// The text of one token (U+2581 -> space, <0xNN> -> the byte).
   std::string decode(int32_t token) const;
   int32_t bos() const { return bos_; }

@@ -1,4 +1,5 @@
-//===- BlockCodec.h - Logical blocks <-> bytes, through the tables -*- C++ -*-===//
+//===- BlockCodec.h - Logical blocks <-> bytes, through the tables -*- C++
+//-*-===//
 #ifndef LOWBIT_QUANT_BLOCKCODEC_H
 #define LOWBIT_QUANT_BLOCKCODEC_H
 

@@ -1,4 +1,5 @@
-//===- BlockFit.h - Choosing scales, mins and codes for one block -*- C++ -*-===//
+//===- BlockFit.h - Choosing scales, mins and codes for one block -*- C++
+//-*-===//
 //
 // Scale selection for one block (or super-block) of any layout:
 //   Rtn    ggml's reference rounding: q8_0 absmax/127, symmetric

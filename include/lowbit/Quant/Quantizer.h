@@ -1,4 +1,5 @@
-//===- Quantizer.h - Whole matrices: rows in parallel, tails, errors -*- C++ -*-===//
+//===- Quantizer.h - Whole matrices: rows in parallel, tails, errors -*- C++
+//-*-===//
 //
 // The entry points passes and tools use. A matrix is `rows` rows of
 // `rowLength` floats; blocks run along a row (the reduction dimension) and

@@ -1,4 +1,5 @@
-//===- Scheme.h - Quantization schemes: GGUF formats and parametric -*- C++ -*-===//
+//===- Scheme.h - Quantization schemes: GGUF formats and parametric -*- C++
+//-*-===//
 //
 // A Scheme says how one row of weights becomes bytes. Every scheme decodes as
 //

@@ -78,8 +78,8 @@ public:
     if (l.offset == quant::Offset::SubMin)
       subMins = makeTables(b, loc, l.subMins);
     if (!l.codebook.empty()) {
-      auto type = RankedTensorType::get({int64_t(l.codebook.size())},
-                                        b.getF32Type());
+      auto type =
+          RankedTensorType::get({int64_t(l.codebook.size())}, b.getF32Type());
       codebook = arith::ConstantOp::create(
           b, loc, type, DenseElementsAttr::get(type, ArrayRef(l.codebook)));
     }
@@ -106,13 +106,14 @@ public:
     Value sub = arith::DivUIOp::create(nb, loc, pos, idx(l.subBlock));
     if (l.hasSubScales)
       dl = arith::MulFOp::create(
-          nb, loc, d, toFloat(decodeInt(readField(subScales, sub), l.subScale)));
+          nb, loc, d,
+          toFloat(decodeInt(readField(subScales, sub), l.subScale)));
     Value v = decodeInt(readField(codes, pos), l.code);
     Value level;
     if (codebook) {
-      level = tensor::ExtractOp::create(
-          nb, loc, codebook,
-          ValueRange{arith::IndexCastOp::create(nb, loc, nb.getIndexType(), v)});
+      level = tensor::ExtractOp::create(nb, loc, codebook,
+                                        ValueRange{arith::IndexCastOp::create(
+                                            nb, loc, nb.getIndexType(), v)});
     } else {
       if (l.offset == quant::Offset::ZeroPoint) {
         quant::IntField zf = l.zeroPoint;
@@ -126,16 +127,14 @@ public:
       value = arith::AddFOp::create(nb, loc, value, second);
     if (l.offset == quant::Offset::SubMin) {
       Value mc = toFloat(decodeInt(readField(subMins, sub), l.subMin));
-      value = arith::SubFOp::create(
-          nb, loc, value, arith::MulFOp::create(nb, loc, second, mc));
+      value = arith::SubFOp::create(nb, loc, value,
+                                    arith::MulFOp::create(nb, loc, second, mc));
     }
     return value;
   }
 
 private:
-  Value idx(int64_t v) {
-    return arith::ConstantIndexOp::create(*bld, loc, v);
-  }
+  Value idx(int64_t v) { return arith::ConstantIndexOp::create(*bld, loc, v); }
   Value i32(int32_t v) {
     return arith::ConstantIntOp::create(*bld, loc, v, 32);
   }
@@ -204,15 +203,14 @@ private:
       Value byte = readByte(idx(offset + i));
       if (i)
         byte = arith::ShLIOp::create(*bld, loc, byte, i32(8 * i));
-      word = word ? arith::OrIOp::create(*bld, loc, word, byte).getResult()
-                  : byte;
+      word =
+          word ? arith::OrIOp::create(*bld, loc, word, byte).getResult() : byte;
     }
     if (l.scaleType == quant::ScaleType::F32)
       return arith::BitcastOp::create(*bld, loc, bld->getF32Type(), word);
     Value half = arith::TruncIOp::create(*bld, loc, bld->getI16Type(), word);
-    Type ft = l.scaleType == quant::ScaleType::F16
-                  ? Type(bld->getF16Type())
-                  : Type(bld->getBF16Type());
+    Type ft = l.scaleType == quant::ScaleType::F16 ? Type(bld->getF16Type())
+                                                   : Type(bld->getBF16Type());
     Value f = arith::BitcastOp::create(*bld, loc, ft, half);
     return arith::ExtFOp::create(*bld, loc, bld->getF32Type(), f);
   }
@@ -274,14 +272,14 @@ Value lowbit::emitDequantize(OpBuilder &b, Location loc, Value packed,
   Value result = tensor::EmptyOp::create(b, loc, shape, b.getF32Type());
   unsigned rank = shape.size();
   auto insert = [&](Value part, int64_t offset, int64_t cols) {
-    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
-        sizes, strides(rank, b.getIndexAttr(1));
+    SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+        strides(rank, b.getIndexAttr(1));
     for (int64_t d : rowShape)
       sizes.push_back(b.getIndexAttr(d));
     sizes.push_back(b.getIndexAttr(cols));
     offsets.back() = b.getIndexAttr(offset);
-    result = tensor::InsertSliceOp::create(b, loc, part, result, offsets,
-                                           sizes, strides);
+    result = tensor::InsertSliceOp::create(b, loc, part, result, offsets, sizes,
+                                           strides);
   };
   insert(full, 0, fullCols);
   insert(tail, fullCols, tailCols);
@@ -299,8 +297,8 @@ Value lowbit::emitQuantizedContraction(OpBuilder &b, Location loc, Value input,
   quant::RowLayout row = quant::makeRowLayout(scheme, unsigned(k));
   MLIRContext *ctx = b.getContext();
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value acc = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                      b.getF32Type());
+  Value acc =
+      tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
   acc = linalg::FillOp::create(b, loc, zero, acc)->getResult(0);
 
   SmallVector<AffineExpr> inExprs, outExprs;
@@ -332,22 +330,22 @@ Value lowbit::emitQuantizedContraction(OpBuilder &b, Location loc, Value input,
       x = tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
     }
     BlockDecoder decoder(b, loc, packed, layout, byteBase);
-    acc = linalg::GenericOp::create(
-              b, loc, resultType, ValueRange{x}, ValueRange{acc}, maps,
-              iterators,
-              [&](OpBuilder &nb, Location nloc, ValueRange args) {
-                SmallVector<Value> rows;
-                if (batchedWeights)
-                  rows.push_back(linalg::IndexOp::create(nb, nloc, 0));
-                rows.push_back(linalg::IndexOp::create(nb, nloc, rank - 1));
-                Value col = linalg::IndexOp::create(nb, nloc, rank);
-                Value w = decoder.decode(nb, rows, col);
-                Value prod = arith::MulFOp::create(nb, nloc, args[0], w);
-                linalg::YieldOp::create(
-                    nb, nloc,
-                    arith::AddFOp::create(nb, nloc, args[1], prod).getResult());
-              })
-              ->getResult(0);
+    acc =
+        linalg::GenericOp::create(
+            b, loc, resultType, ValueRange{x}, ValueRange{acc}, maps, iterators,
+            [&](OpBuilder &nb, Location nloc, ValueRange args) {
+              SmallVector<Value> rows;
+              if (batchedWeights)
+                rows.push_back(linalg::IndexOp::create(nb, nloc, 0));
+              rows.push_back(linalg::IndexOp::create(nb, nloc, rank - 1));
+              Value col = linalg::IndexOp::create(nb, nloc, rank);
+              Value w = decoder.decode(nb, rows, col);
+              Value prod = arith::MulFOp::create(nb, nloc, args[0], w);
+              linalg::YieldOp::create(
+                  nb, nloc,
+                  arith::AddFOp::create(nb, nloc, args[1], prod).getResult());
+            })
+            ->getResult(0);
   };
   int64_t fullCols = int64_t(row.fullBlocks) * row.full.elems;
   if (fullCols)

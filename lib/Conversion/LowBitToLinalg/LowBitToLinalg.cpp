@@ -23,8 +23,7 @@ struct DequantizeToLinalg : public OpRewritePattern<DequantizeOp> {
   LogicalResult matchAndRewrite(DequantizeOp op,
                                 PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
-    rewriter.replaceOp(op, emitDequantize(rewriter, op.getLoc(),
-                                          op.getPacked(),
+    rewriter.replaceOp(op, emitDequantize(rewriter, op.getLoc(), op.getPacked(),
                                           op.getScheme().toQuantScheme(),
                                           type.getShape().back()));
     return success();

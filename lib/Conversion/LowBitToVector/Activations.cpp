@@ -22,9 +22,9 @@ using namespace lowbit::kernels;
 /// Group `blk` of token `t`, zero-padded past the last column.
 Value Emitter::readGroup(Value x, Value t, Value blk) {
   bool inBounds = l.cols % G == 0;
-  return vector::TransferReadOp::create(
-      b, vec(G, b.getF32Type()), x, ValueRange{t, scaled(blk, G)}, f32(0.0f),
-      ArrayRef<bool>{inBounds});
+  return vector::TransferReadOp::create(b, vec(G, b.getF32Type()), x,
+                                        ValueRange{t, scaled(blk, G)},
+                                        f32(0.0f), ArrayRef<bool>{inBounds});
 }
 
 void Emitter::prepareIntActivations(Value x) {
@@ -33,10 +33,10 @@ void Emitter::prepareIntActivations(Value x) {
     forLoop(b, idx(0), idx(nb), idx(1), {}, [&](Value blk, ValueRange) {
       Value xv = readGroup(x, t, blk);
       Value absx = math::AbsFOp::create(b, xv);
-      Value amax = vector::ReductionOp::create(
-          b, vector::CombiningKind::MAXNUMF, absx);
-      Value positive = arith::CmpFOp::create(b, arith::CmpFPredicate::OGT,
-                                             amax, f32(0.0f));
+      Value amax =
+          vector::ReductionOp::create(b, vector::CombiningKind::MAXNUMF, absx);
+      Value positive =
+          arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, amax, f32(0.0f));
       Value inv = arith::SelectOp::create(
           b, positive, arith::DivFOp::create(b, f32(127.0f), amax), f32(0.0f));
       Value scale = arith::DivFOp::create(b, amax, f32(127.0f));

@@ -41,17 +41,17 @@ std::pair<Value, Value> Emitter::loadRecordScales(Value w, Value rec, Value g,
   Type ft = l.superF16 ? Type(b.getF16Type()) : f32t;
   unsigned width = l.superF16 ? 2 : 4;
   Value sb = arith::DivUIOp::create(b, blk, idx(l.superGroups));
-  Value entry = add(idx(l.superOffset()),
-                    scaled(add(scaled(g, l.superBlocksPerRow()), sb),
-                           l.superBytes()));
+  Value entry =
+      add(idx(l.superOffset()),
+          scaled(add(scaled(g, l.superBlocksPerRow()), sb), l.superBytes()));
   // sub (one byte per row) x D (one float per row and super-block).
   auto level = [&](Value subAt, Value superAt) {
     Value raw = vector::LoadOp::create(b, vec(R, i8), w, ValueRange{subAt});
     Value sub = l.subSigned
                     ? Value(arith::SIToFPOp::create(b, vec(R, f32t), raw))
                     : Value(arith::UIToFPOp::create(b, vec(R, f32t), raw));
-    Value bytes = vector::LoadOp::create(b, vec(R * width, i8), w,
-                                         ValueRange{superAt});
+    Value bytes =
+        vector::LoadOp::create(b, vec(R * width, i8), w, ValueRange{superAt});
     Value super = vector::BitCastOp::create(b, vec(R, ft), bytes);
     if (l.superF16)
       super = arith::ExtFOp::create(b, vec(R, f32t), super);
@@ -73,8 +73,8 @@ SmallVector<Value> Emitter::loadCodes(Value w, Value rec) {
   } else {
     Value low = splatInt(0x0F, W, i8), four = splatInt(4, W, i8);
     for (unsigned c = 0; c < C; c += 2) {
-      Value raw = vector::LoadOp::create(
-          b, vec(W, i8), w, ValueRange{add(rec, idx(c / 2 * W))});
+      Value raw = vector::LoadOp::create(b, vec(W, i8), w,
+                                         ValueRange{add(rec, idx(c / 2 * W))});
       codes.push_back(arith::AndIOp::create(b, raw, low));
       codes.push_back(arith::ShRUIOp::create(b, raw, four));
     }
@@ -126,8 +126,8 @@ SmallVector<Value> Emitter::loadIntCodes(Value w, Value rec) {
   return codes;
 }
 
-SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value g,
-                                         Value t0, unsigned tile, Value blk,
+SmallVector<Value> Emitter::emitIntBlock(Value w, Value rec, Value g, Value t0,
+                                         unsigned tile, Value blk,
                                          ValueRange accs) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32t = b.getF32Type();
   SmallVector<Value> codes = loadIntCodes(w, rec);
@@ -180,8 +180,8 @@ Value Emitter::broadcastQuad(Value tb, unsigned j) {
 /// k-quads: lane r of every dot is row r, so a group's chunks accumulate
 /// in one i32 register per token (started at the zero-point correction),
 /// converted and scaled once per group.
-SmallVector<Value> Emitter::emitQuadBlock(Value w, Value rec, Value g,
-                                          Value t0, unsigned tile, Value blk,
+SmallVector<Value> Emitter::emitQuadBlock(Value w, Value rec, Value g, Value t0,
+                                          unsigned tile, Value blk,
                                           ValueRange accs) {
   Type f32t = b.getF32Type();
   SmallVector<Value> codes = loadIntCodes(w, rec);
@@ -233,8 +233,8 @@ SmallVector<Value> Emitter::emitFloatBlock(Value w, Value rec, Value g,
         level = vector::GatherOp::create(b, vec(Lf, f32t), table,
                                          ValueRange{idx(0)}, u, mask, zero);
       } else {
-        Value centred = arith::SubIOp::create(
-            b, u, splatInt(l.zeroPoint, Lf, i32));
+        Value centred =
+            arith::SubIOp::create(b, u, splatInt(l.zeroPoint, Lf, i32));
         level = arith::SIToFPOp::create(b, vec(Lf, f32t), centred);
       }
       Value d = splat(vector::ExtractOp::create(b, scales, int64_t(row)), Lf);

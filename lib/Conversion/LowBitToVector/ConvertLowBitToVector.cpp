@@ -51,8 +51,8 @@ Value toMatrix(OpBuilder &b, Location loc, Value v) {
   auto target = RankedTensorType::get({type.getNumElements() / k, k},
                                       type.getElementType());
   if (r == 1)
-    return tensor::ExpandShapeOp::create(b, loc, target, v,
-                                         ArrayRef<ReassociationIndices>{{0, 1}});
+    return tensor::ExpandShapeOp::create(
+        b, loc, target, v, ArrayRef<ReassociationIndices>{{0, 1}});
   ReassociationIndices lead;
   for (int64_t i = 0; i + 1 < r; ++i)
     lead.push_back(i);
@@ -122,12 +122,11 @@ struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
         DenseResourceElementsAttr::get(wType, blobName, std::move(blob)));
     Value x = toMatrix(rewriter, loc, op.getInput());
     int64_t paddedRows = layout.paddedRows();
-    Value init = tensor::EmptyOp::create(rewriter, loc,
-                                         ArrayRef<int64_t>{T, paddedRows},
-                                         rewriter.getF32Type());
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{T, paddedRows}, rewriter.getF32Type());
     int64_t weights = int64_t(n) * k;
-    bool parallel = options.parallelThreshold > 0 &&
-                    weights >= options.parallelThreshold;
+    bool parallel =
+        options.parallelThreshold > 0 && weights >= options.parallelThreshold;
     Value y = KernelMatmulOp::create(
                   rewriter, loc, TypeRange{init.getType()}, x, w, init,
                   KernelLayoutAttr::get(rewriter.getContext(), layout),

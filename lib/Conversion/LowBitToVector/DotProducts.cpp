@@ -41,7 +41,8 @@ Value Emitter::lookupCodes(Value indices) {
     bytes.push_back(int8_t(l.lookup[i % 16]));
   Value lut = arith::ConstantOp::create(
       b, DenseElementsAttr::get(vec(W, i8), ArrayRef<int8_t>(bytes)));
-  assert(lookupIntrinsic(s.target.lookup) && "byte lookup without an integer path");
+  assert(lookupIntrinsic(s.target.lookup) &&
+         "byte lookup without an integer path");
   StringRef name = lookupIntrinsic(s.target.lookup);
   return LLVM::CallIntrinsicOp::create(b, vec(W, i8), b.getStringAttr(name),
                                        ValueRange{lut, indices})
@@ -62,10 +63,11 @@ Value Emitter::avx2Dot(Value codes, Value acts) {
                .getResult(0);
     codes = math::AbsIOp::create(b, signedCodes);
   }
-  Value pairs = LLVM::CallIntrinsicOp::create(
-                    b, vec(W / 2, i16), b.getStringAttr(dotIntrinsic(s.target.dot)),
-                    ValueRange{codes, acts})
-                    .getResult(0);
+  Value pairs =
+      LLVM::CallIntrinsicOp::create(b, vec(W / 2, i16),
+                                    b.getStringAttr(dotIntrinsic(s.target.dot)),
+                                    ValueRange{codes, acts})
+          .getResult(0);
   return LLVM::CallIntrinsicOp::create(
              b, vec(L, i32), b.getStringAttr("llvm.x86.avx2.pmadd.wd"),
              ValueRange{pairs, splatInt(1, W / 2, i16)})
@@ -78,8 +80,8 @@ Value Emitter::dot(Value acc, Value codes, Value acts) {
   StringRef name = dotIntrinsic(s.target.dot);
   // sdot multiplies signed by signed: codes are shifted into int8 range.
   if (s.target.dot == DotKind::NeonSdot)
-    codes = arith::SubIOp::create(
-        b, codes, splatInt(signedBias(), W, b.getI8Type()));
+    codes = arith::SubIOp::create(b, codes,
+                                  splatInt(signedBias(), W, b.getI8Type()));
   if (s.target.dot == DotKind::X86Avx2)
     return arith::AddIOp::create(b, acc, avx2Dot(codes, acts));
   return LLVM::CallIntrinsicOp::create(b, vec(L, i32), b.getStringAttr(name),

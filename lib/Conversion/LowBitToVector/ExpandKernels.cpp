@@ -69,8 +69,8 @@ struct LowBitExpandKernels
       KernelConfig config{op.getLayout().toKernelLayout(), target,
                           op.getFloatPath(), unsigned(op.getTokens()),
                           op.getParallel()};
-      if (std::string why = codegen::checkLayoutForTarget(
-              config.layout, target, config.floatPath);
+      if (std::string why = codegen::checkLayoutForTarget(config.layout, target,
+                                                          config.floatPath);
           !why.empty()) {
         op.emitError() << "lowbit-expand-kernels: the layout does not run on "
                        << targetAttr.getName() << ": " << why;

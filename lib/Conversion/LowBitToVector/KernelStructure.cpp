@@ -21,10 +21,9 @@ using namespace lowbit;
 using namespace lowbit::codegen;
 using namespace lowbit::kernels;
 
-SmallVector<Value>
-lowbit::kernels::forLoop(LocBuilder &b, Value lo, Value hi, Value step,
-                        ValueRange init,
-                        function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+SmallVector<Value> lowbit::kernels::forLoop(
+    LocBuilder &b, Value lo, Value hi, Value step, ValueRange init,
+    function_ref<SmallVector<Value>(Value, ValueRange)> body) {
   auto loop = scf::ForOp::create(
       b, lo, hi, step, init,
       [&](OpBuilder &nb, Location, Value iv, ValueRange args) {
@@ -37,21 +36,21 @@ lowbit::kernels::forLoop(LocBuilder &b, Value lo, Value hi, Value step,
 }
 
 FunctionType lowbit::kernels::kernelType(MLIRContext *ctx,
-                                        const KernelConfig &c) {
+                                         const KernelConfig &c) {
   const KernelLayout &l = c.layout;
   int64_t T = c.tokens;
   auto f32 = Float32Type::get(ctx);
   auto strided = StridedLayoutAttr::get(ctx, ShapedType::kDynamic,
                                         {ShapedType::kDynamic, 1});
   auto x = MemRefType::get({T, int64_t(l.cols)}, f32, strided);
-  auto w = MemRefType::get({int64_t(l.totalBytes())},
-                           IntegerType::get(ctx, 8));
+  auto w = MemRefType::get({int64_t(l.totalBytes())}, IntegerType::get(ctx, 8));
   auto y = MemRefType::get({T, int64_t(l.paddedRows())}, f32);
   return FunctionType::get(ctx, {x, w, y}, {});
 }
 
 func::FuncOp lowbit::kernels::emitKernel(OpBuilder &builder, Location loc,
-                                        StringRef name, const KernelConfig &c) {
+                                         StringRef name,
+                                         const KernelConfig &c) {
   auto fn = func::FuncOp::create(builder, loc, name,
                                  kernelType(builder.getContext(), c));
   fn.setPrivate();
@@ -94,9 +93,9 @@ void Emitter::emitBody(Value x, Value w, Value y) {
       auto type = MemRefType::get({int64_t(l.table.size())}, f32t);
       if (!module.lookupSymbol(sym)) {
         OpBuilder mb(module.getBodyRegion());
-        auto init = DenseElementsAttr::get(
-            RankedTensorType::get(type.getShape(), f32t),
-            ArrayRef<float>(l.table));
+        auto init =
+            DenseElementsAttr::get(RankedTensorType::get(type.getShape(), f32t),
+                                   ArrayRef<float>(l.table));
         memref::GlobalOp::create(mb, b.getLoc(), sym,
                                  mb.getStringAttr("private"), type, init,
                                  /*constant=*/true, IntegerAttr());
@@ -133,8 +132,8 @@ void Emitter::emitBody(Value x, Value w, Value y) {
       return SmallVector<Value>{};
     });
   }
-  for (Value v : {act.codes, act.corr, act.scale, act.sum, act.total,
-                  act.padded})
+  for (Value v :
+       {act.codes, act.corr, act.scale, act.sum, act.total, act.padded})
     if (v)
       memref::DeallocOp::create(b, v);
 }
@@ -191,8 +190,8 @@ SmallVector<Value> Emitter::initialAccumulators(unsigned tile) {
   return init;
 }
 
-void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs,
-                           unsigned begin, unsigned end, unsigned tile) {
+void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs, unsigned begin,
+                           unsigned end, unsigned tile) {
   forLoop(b, idx(begin), idx(end), idx(tile), {}, [&](Value t0, ValueRange) {
     SmallVector<Value> init;
     for (size_t k = 0; k < gs.size(); ++k)
@@ -205,8 +204,8 @@ void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs,
             Value base = scaled(g, int64_t(nb) * l.recordBytes());
             Value rec = add(base, scaled(blk, l.recordBytes()));
             // Prefetch a few records ahead: the weight stream is the bound.
-            unsigned ahead = std::max(1u, 2048u / l.recordBytes()) *
-                             l.recordBytes();
+            unsigned ahead =
+                std::max(1u, 2048u / l.recordBytes()) * l.recordBytes();
             memref::PrefetchOp::create(b, w, ValueRange{add(rec, idx(ahead))},
                                        /*isWrite=*/false, /*locality=*/0,
                                        /*isDataCache=*/true);
@@ -268,9 +267,9 @@ void Emitter::emitReduceAndStore(Value y, Value g, Value t0, unsigned tile,
                                                   int64_t(r)));
     } else {
       for (unsigned a = 0; a < per; ++a)
-        accumulate(a * Lf / G, vector::ReductionOp::create(
-                                   b, vector::CombiningKind::ADD,
-                                   accs[t * per + a], reassoc));
+        accumulate(a * Lf / G,
+                   vector::ReductionOp::create(b, vector::CombiningKind::ADD,
+                                               accs[t * per + a], reassoc));
     }
     for (unsigned r = 0; r < R; ++r) {
       Value row = add(scaled(g, R), idx(r));

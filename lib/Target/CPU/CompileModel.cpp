@@ -78,8 +78,7 @@ std::string weightsFilePath(const CompileOptions &o) {
   return std::string(p);
 }
 
-std::string writeFile(const std::string &path, const void *data,
-                      size_t size) {
+std::string writeFile(const std::string &path, const void *data, size_t size) {
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
   if (ec)
@@ -112,8 +111,8 @@ std::string compileModel(ModuleOp module, llvm::TargetMachine &tm,
         fn.setPrivate();
     // Model IR without a tokenizer (hand-written tests) still compiles.
     std::string ignored;
-    tokenizer = model::tokenizerFromMetadata(
-        model::ggufMetadataOf(module), ignored);
+    tokenizer =
+        model::tokenizerFromMetadata(model::ggufMetadataOf(module), ignored);
   }
 
   // The kernels' target, from the same feature set LLVM compiles for, set
@@ -152,8 +151,7 @@ std::string compileModel(ModuleOp module, llvm::TargetMachine &tm,
       return "the weights file name cannot go in a C string: " +
              external.fileName;
     // Constants under a page stay in the object (norms, small tables).
-    if (std::string e = externalizeWeights(module, 4096, external);
-        !e.empty())
+    if (std::string e = externalizeWeights(module, 4096, external); !e.empty())
       return e;
   }
 
@@ -174,8 +172,7 @@ std::string compileModel(ModuleOp module, llvm::TargetMachine &tm,
   }
   if (!external.offsets.empty())
     addExternalWeightsInfo(*llvmModule, external);
-  if (std::string e = emitObjectFile(*llvmModule, tm, o.objectPath);
-      !e.empty())
+  if (std::string e = emitObjectFile(*llvmModule, tm, o.objectPath); !e.empty())
     return e;
   if (!external.offsets.empty())
     if (std::string e = writeFile(externalPath, external.bytes.data(),

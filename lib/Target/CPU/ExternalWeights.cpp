@@ -19,7 +19,6 @@ namespace lowbit::cpu {
 
 namespace {
 
-
 /// The memory image of a constant global's initializer, if it has one
 /// stored in full (dense resource blobs and non-splat dense elements).
 std::optional<ArrayRef<char>> constantImage(LLVM::GlobalOp g) {

@@ -18,9 +18,7 @@ const AbiEntry kAbi[] = {
 };
 } // namespace
 
-const char *abiName(AbiSymbol symbol) {
-  return kAbi[unsigned(symbol)].name;
-}
+const char *abiName(AbiSymbol symbol) { return kAbi[unsigned(symbol)].name; }
 
 std::string abiDeclaration(AbiSymbol symbol) {
   std::string d = kAbi[unsigned(symbol)].declaration;

@@ -254,9 +254,9 @@ std::string substitute(llvm::StringRef text, const std::string &weightsFile) {
 
 std::string modelHeader(const ModelShape &shape, bool hasTokenizer,
                         bool usesOpenMP, const std::string &weightsFile) {
-  return substitute(headerTemplate(shape, hasTokenizer, usesOpenMP,
-                                   !weightsFile.empty()),
-                    weightsFile);
+  return substitute(
+      headerTemplate(shape, hasTokenizer, usesOpenMP, !weightsFile.empty()),
+      weightsFile);
 }
 
 } // namespace lowbit::cpu

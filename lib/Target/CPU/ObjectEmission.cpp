@@ -25,9 +25,8 @@ void stabilizeGlobals(ModuleOp module) {
       value.print(os);
     globals.emplace_back(key, g);
   }
-  llvm::stable_sort(globals, [](const auto &a, const auto &b) {
-    return a.first < b.first;
-  });
+  llvm::stable_sort(
+      globals, [](const auto &a, const auto &b) { return a.first < b.first; });
   Block *body = module.getBody();
   Operation *anchor = body->empty() ? nullptr : &body->front();
   for (auto [i, entry] : llvm::enumerate(globals)) {

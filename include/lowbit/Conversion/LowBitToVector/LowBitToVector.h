@@ -14,9 +14,9 @@ namespace lowbit {
 
 /// What the lowbit.matmul -> lowbit.kernel_matmul patterns decide.
 struct LowBitToVectorOptions {
-  bool floatPath = false;                      ///< f32 kernels everywhere
+  bool floatPath = false;                       ///< f32 kernels everywhere
   int64_t parallelThreshold = int64_t(1) << 20; ///< 0: never threads
-  bool report = false;                         ///< remark per kernel
+  bool report = false;                          ///< remark per kernel
 };
 
 /// lowbit.matmul on a constant 2-D weight -> lowbit.kernel_matmul on the

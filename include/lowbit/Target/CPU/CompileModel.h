@@ -1,4 +1,5 @@
-//===- CompileModel.h - Model IR -> object file + C header -------*- C++ -*-===//
+//===- CompileModel.h - Model IR -> object file + C header -------*- C++
+//-*-===//
 //
 // The compile driver as a library (lowbit-compile parses arguments and calls
 // it): optional quantization, the target set once on the module, the
@@ -18,8 +19,8 @@
 namespace lowbit::cpu {
 
 struct CompileOptions {
-  std::string quantize;   ///< lowbit-quantize options ("" = as they are)
-  bool floatPath = false; ///< f32 kernels even with int8 dot products
+  std::string quantize;          ///< lowbit-quantize options ("" = as they are)
+  bool floatPath = false;        ///< f32 kernels even with int8 dot products
   bool referenceKernels = false; ///< scalar reference lowering
   bool kernelReport = false;     ///< remark on each kernel chosen
   /// Referenced constants of at least this many bytes in all move to a

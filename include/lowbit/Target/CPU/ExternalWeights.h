@@ -28,7 +28,7 @@ struct ExternalWeights {
   std::vector<uint64_t> offsets; ///< one per slot, into the file
   std::vector<uint8_t> bytes;    ///< the file's contents
   uint64_t checksum = 0;
-  std::string fileName;          ///< base name, recorded in the object
+  std::string fileName; ///< base name, recorded in the object
 };
 
 /// Bytes of constant data the module's referenced globals hold.

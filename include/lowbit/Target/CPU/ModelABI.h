@@ -1,4 +1,5 @@
-//===- ModelABI.h - What a compiled model exports and how to call it -*- C++ -*-===//
+//===- ModelABI.h - What a compiled model exports and how to call it -*- C++
+//-*-===//
 //
 // A compiled model object exports `_mlir_ciface_forward` (one token per
 // call: logits, token, pos, kcache, vcache), its dimensions and, when the

@@ -111,7 +111,8 @@ LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "fields do not match the table's '" << name
                        << "': vector_bytes = " << want.vectorBytes
                        << ", dot = " << codegen::dotKindKeyword(want.dot)
-                       << ", lookup = " << codegen::lookupKindKeyword(want.lookup)
+                       << ", lookup = "
+                       << codegen::lookupKindKeyword(want.lookup)
                        << ", rows_per_group = " << want.rowsPerGroup;
   return success();
 }

@@ -4,8 +4,8 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
-#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace lowbit;
@@ -114,7 +114,6 @@ LogicalResult MatmulOp::verify() {
            << "]";
   return success();
 }
-
 
 LogicalResult KernelMatmulOp::verify() {
   auto input = cast<ShapedType>(getInput().getType());

@@ -22,8 +22,8 @@ static_assert(unsigned(quant::Offset::SubMin) == unsigned(Offset::sub_min));
 static_assert(unsigned(quant::ScaleType::BF16) == unsigned(ScaleType::bf16));
 static_assert(unsigned(quant::Codebook::Custom) == unsigned(Codebook::custom));
 
-quant::Scheme fromParams(unsigned bits, unsigned block,
-                         Offset offset, ScaleType scale, unsigned superBlock,
+quant::Scheme fromParams(unsigned bits, unsigned block, Offset offset,
+                         ScaleType scale, unsigned superBlock,
                          unsigned subScaleBits, Codebook codebook,
                          DenseF32ArrayAttr levels) {
   quant::Scheme s;
@@ -46,8 +46,8 @@ LogicalResult SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                                  Offset offset, ScaleType scale,
                                  unsigned superBlock, unsigned subScaleBits,
                                  Codebook codebook, DenseF32ArrayAttr levels) {
-  quant::Scheme given = fromParams(bits, block, offset, scale,
-                                   superBlock, subScaleBits, codebook, levels);
+  quant::Scheme given = fromParams(bits, block, offset, scale, superBlock,
+                                   subScaleBits, codebook, levels);
   if (format != Format::generic) {
     // Spelled parameters (those not at their default) must agree.
     quant::Scheme fixed = quant::ggufScheme(toQuant(format));
@@ -86,9 +86,9 @@ LogicalResult SchemeAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 quant::Scheme SchemeAttr::toQuantScheme() const {
   if (getFormat() != Format::generic)
     return quant::ggufScheme(toQuant(getFormat()));
-  return fromParams(getBits(), getBlock(), getOffset(),
-                    getScale(), getSuperBlock(), getSubScaleBits(),
-                    getCodebook(), getLevels());
+  return fromParams(getBits(), getBlock(), getOffset(), getScale(),
+                    getSuperBlock(), getSubScaleBits(), getCodebook(),
+                    getLevels());
 }
 
 SchemeAttr SchemeAttr::get(MLIRContext *ctx, const quant::Scheme &s) {

@@ -170,8 +170,9 @@ struct AssignSchemes
       c.numLayers = std::max(c.numLayers, layerOf(d.name) + 1);
       c.hasOutput |= d.name == "output.weight";
     }
-    if (DictionaryAttr info =
-            dialect(getOperation()).getModelAttrHelper().getAttr(getOperation())) {
+    if (DictionaryAttr info = dialect(getOperation())
+                                  .getModelAttrHelper()
+                                  .getAttr(getOperation())) {
       auto get = [&](StringRef key) -> int64_t {
         if (auto a = info.getAs<IntegerAttr>(key))
           return a.getInt();
@@ -180,8 +181,8 @@ struct AssignSchemes
       if (get("block_count"))
         c.numLayers = int(get("block_count"));
       if (get("attention.head_count") && get("attention.head_count_kv"))
-        c.gqa = int(get("attention.head_count") /
-                    get("attention.head_count_kv"));
+        c.gqa =
+            int(get("attention.head_count") / get("attention.head_count_kv"));
     }
     return c;
   }
@@ -227,8 +228,8 @@ struct AssignSchemes
       for (const quant::Scheme &s : schemes) {
         BudgetOption o;
         o.bytes = uint64_t(d.rows) * quant::rowBytes(s, unsigned(d.rowLength));
-        std::string err = measureSquaredError(s, m, *d.source, d.rows,
-                                              d.rowLength, d.name, imp, o.error);
+        std::string err = measureSquaredError(
+            s, m, *d.source, d.rows, d.rowLength, d.name, imp, o.error);
         if (!err.empty())
           return fail(err);
         item.options.push_back(o);
@@ -274,8 +275,7 @@ struct AssignSchemes
     }
     os << llvm::format("quantized weights: %llu, bytes: %llu, bits/weight: "
                        "%.4f\n",
-                       (unsigned long long)weights,
-                       (unsigned long long)stored,
+                       (unsigned long long)weights, (unsigned long long)stored,
                        weights ? 8.0 * double(stored) / double(weights) : 0.0);
     if (report == "-") {
       llvm::outs() << text;
@@ -285,7 +285,8 @@ struct AssignSchemes
     std::error_code ec;
     llvm::raw_fd_ostream out(report, ec, llvm::sys::fs::OF_Text);
     if (ec)
-      return (void)fail("cannot write report '" + report + "': " + ec.message());
+      return (void)fail("cannot write report '" + report +
+                        "': " + ec.message());
     out << text;
   }
 };

@@ -26,7 +26,7 @@ void lowbit::attachTarget(ModuleOp module, const llvm::TargetMachine &tm,
                        : LLVM::TargetFeaturesAttr::get(ctx, features));
   module->setAttr(LLVM::LLVMDialect::getTargetAttrName(), llvmTarget);
   dialect(module).getTargetAttrHelper().setAttr(module,
-                                                 TargetAttr::get(ctx, kernels));
+                                                TargetAttr::get(ctx, kernels));
 }
 
 namespace {
@@ -46,7 +46,8 @@ struct LowBitAttachTarget
       getOperation().emitError() << "lowbit-attach-target: " << error;
       return signalPassFailure();
     }
-    const lowbit::codegen::TargetDesc *desc = lowbit::codegen::selectTarget(*tm);
+    const lowbit::codegen::TargetDesc *desc =
+        lowbit::codegen::selectTarget(*tm);
     if (!desc) {
       getOperation().emitError()
           << "lowbit-attach-target: no kernel target for "

@@ -11,8 +11,8 @@ namespace lowbit {
 
 namespace {
 /// Best option of each item at price `lambda` per byte.
-std::vector<size_t> priced(const std::vector<BudgetItem> &items,
-                           double lambda, uint64_t &total) {
+std::vector<size_t> priced(const std::vector<BudgetItem> &items, double lambda,
+                           uint64_t &total) {
   std::vector<size_t> choice(items.size());
   total = 0;
   for (size_t i = 0; i < items.size(); ++i) {
@@ -71,7 +71,8 @@ std::string solveBudgetChoices(const std::vector<BudgetItem> &items,
         uint64_t extra = opt.bytes > cur.bytes ? opt.bytes - cur.bytes : 0;
         if (total - cur.bytes + opt.bytes > budget)
           continue;
-        double gain = (cur.error - opt.error) / double(std::max<uint64_t>(extra, 1));
+        double gain =
+            (cur.error - opt.error) / double(std::max<uint64_t>(extra, 1));
         if (gain > bestGain) {
           bestGain = gain;
           bestItem = i;
@@ -106,9 +107,9 @@ std::string measureSquaredError(const quant::Scheme &scheme,
   for (size_t first = 0; first < size_t(rows); first += chunk) {
     size_t count = std::min(chunk, size_t(rows) - first);
     source.read(first, count, values.data());
-    std::string err = quant::quantizeMatrix(scheme, values.data(), count,
-                                            unsigned(k), packed.data(),
-                                            options, name);
+    std::string err =
+        quant::quantizeMatrix(scheme, values.data(), count, unsigned(k),
+                              packed.data(), options, name);
     if (!err.empty())
       return err;
     quant::dequantizeMatrix(scheme, packed.data(), count, unsigned(k),

@@ -40,8 +40,8 @@ struct KernelMatmulOpInterface
     if (failed(input) || failed(weight) || failed(init))
       return failure();
     rewriter.setInsertionPoint(op);
-    lowbit::KernelMatmulOp::create(rewriter, op->getLoc(), TypeRange{},
-                                   *input, *weight, *init, kernel.getLayout(),
+    lowbit::KernelMatmulOp::create(rewriter, op->getLoc(), TypeRange{}, *input,
+                                   *weight, *init, kernel.getLayout(),
                                    kernel.getFloatPath(), kernel.getParallel());
     replaceOpWithBufferizedValues(rewriter, op, *init);
     return success();

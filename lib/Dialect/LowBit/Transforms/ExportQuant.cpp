@@ -78,10 +78,9 @@ struct ExportQuant
             s.bits,
             zp ? uint64_t(l.code.decode(lq::readField(blk, l.zeroPoint))) : 0));
         for (unsigned i = 0; i < s.blockSize; ++i)
-          codes.push_back(APInt(s.bits,
-                                uint64_t(l.code.decode(
-                                    lq::readField(blk, l.codes[i]))),
-                                /*isSigned=*/!zp));
+          codes.push_back(APInt(
+              s.bits, uint64_t(l.code.decode(lq::readField(blk, l.codes[i]))),
+              /*isSigned=*/!zp));
       }
     OpBuilder b(op);
     MLIRContext *ctx = b.getContext();
@@ -90,7 +89,8 @@ struct ExportQuant
     // Zero points are of the storage type.
     auto zeroType = RankedTensorType::get({rows, blocks}, storage);
     int64_t min = zp ? 0 : -(int64_t(1) << (s.bits - 1));
-    int64_t max = zp ? (int64_t(1) << s.bits) - 1 : (int64_t(1) << (s.bits - 1)) - 1;
+    int64_t max =
+        zp ? (int64_t(1) << s.bits) - 1 : (int64_t(1) << (s.bits - 1)) - 1;
     auto qtype = mq::UniformQuantizedSubChannelType::getChecked(
         [&] { return op.emitError(); },
         zp ? 0u : unsigned(mq::QuantizationFlags::Signed), storage,
@@ -106,7 +106,8 @@ struct ExportQuant
       dialect(cst).getNameAttrHelper().setAttr(codesCst, name);
     auto scast = mq::StorageCastOp::create(
         b, op.getLoc(), RankedTensorType::get({rows, k}, qtype), codesCst);
-    auto dcast = mq::DequantizeCastOp::create(b, op.getLoc(), resultType, scast);
+    auto dcast =
+        mq::DequantizeCastOp::create(b, op.getLoc(), resultType, scast);
     op.replaceAllUsesWith(dcast.getResult());
     op.erase();
     if (cst->use_empty())

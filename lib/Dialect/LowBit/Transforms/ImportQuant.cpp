@@ -23,8 +23,8 @@ namespace {
 /// Scale and zero point of every (row, block) plus the block size.
 struct BlockParams {
   int64_t block = 0;
-  std::vector<double> scales;  ///< rows x blocks
-  std::vector<int64_t> zeros;  ///< rows x blocks
+  std::vector<double> scales; ///< rows x blocks
+  std::vector<int64_t> zeros; ///< rows x blocks
 };
 
 /// Fails with a reason when the type has no lowbit equivalent.
@@ -97,8 +97,8 @@ struct ImportQuant
     s.bits = bits;
     s.blockSize = unsigned(p.block);
     s.scaleType = lq::ScaleType::F32;
-    s.offset = allZero && q.isSigned() ? lq::Offset::None
-                                       : lq::Offset::ZeroPoint;
+    s.offset =
+        allZero && q.isSigned() ? lq::Offset::None : lq::Offset::ZeroPoint;
     if (std::string why = lq::validateScheme(s); !why.empty())
       return skip("no lowbit scheme: " + why);
     if (k % p.block != 0)
@@ -111,7 +111,8 @@ struct ImportQuant
     std::vector<uint8_t> bytes(size_t(rows) * layout.rowBytes);
     std::vector<int64_t> codes;
     for (APInt c : codesAttr.getValues<APInt>())
-      codes.push_back(q.isSigned() ? c.getSExtValue() : int64_t(c.getZExtValue()));
+      codes.push_back(q.isSigned() ? c.getSExtValue()
+                                   : int64_t(c.getZExtValue()));
     int64_t blocks = k / p.block;
     lq::LogicalBlock lb;
     for (int64_t r = 0; r < rows; ++r)
@@ -121,10 +122,11 @@ struct ImportQuant
         lb.zeroPoint = int(p.zeros[idx] - shift);
         lb.codes.resize(size_t(p.block));
         for (int64_t i = 0; i < p.block; ++i)
-          lb.codes[size_t(i)] = int(codes[size_t(r * k + j * p.block + i)] - shift);
+          lb.codes[size_t(i)] =
+              int(codes[size_t(r * k + j * p.block + i)] - shift);
         lq::encodeBlock(layout.full, lb,
-                           bytes.data() + r * layout.rowBytes +
-                               j * layout.full.bytes);
+                        bytes.data() + r * layout.rowBytes +
+                            j * layout.full.bytes);
       }
 
     OpBuilder b(op);

@@ -15,9 +15,9 @@ void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
   size_t totalWeights = 0, totalBytes = 0;
   for (const ReportRow &r : rows)
     totalWeights += r.weights, totalBytes += r.bytes;
-  size_t nameWidth = 6,
-         shapeWidth = std::to_string(totalWeights).size() + 2,
-         schemeWidth = std::max<size_t>(6, std::to_string(totalBytes).size() + 2);
+  size_t nameWidth = 6, shapeWidth = std::to_string(totalWeights).size() + 2,
+         schemeWidth =
+             std::max<size_t>(6, std::to_string(totalBytes).size() + 2);
   for (const ReportRow &r : rows) {
     nameWidth = std::max(nameWidth, r.name.size());
     shapeWidth = std::max(shapeWidth, r.shape.size());

@@ -94,8 +94,8 @@ std::optional<RecipeChoice> recipeFormat(const std::string &recipe,
   Format f = base->base;
   const std::string &n = t.name;
   int i = t.layer, layers = c.numLayers;
-  bool isOutput = n == "output.weight" ||
-                  (!c.hasOutput && n == "token_embd.weight");
+  bool isOutput =
+      n == "output.weight" || (!c.hasOutput && n == "token_embd.weight");
   if (isOutput) {
     // llama.cpp: q8_0 when ne[0] % 256 != 0, else q6_k unless already q8_0.
     // The q8_0 there is a row-length fallback, so it is reported as one.

@@ -121,8 +121,7 @@ struct SelectBlockScales
     }
     auto start = std::chrono::steady_clock::now();
     SmallVector<linalg::LinalgOp> candidates;
-    getOperation().walk(
-        [&](linalg::LinalgOp op) { candidates.push_back(op); });
+    getOperation().walk([&](linalg::LinalgOp op) { candidates.push_back(op); });
     std::vector<ReportRow> report;
     // Progress only for people watching a terminal, never in pipes or CI.
     bool progress = ::isatty(2);
@@ -263,9 +262,8 @@ struct SelectBlockScales
       packedShape.push_back(w->batch);
     packedShape.append({w->n, int64_t(rowBytes)});
     auto packedType = RankedTensorType::get(packedShape, b.getI8Type());
-    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
-        ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
-                       bytes.size()));
+    auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<char>(
+        reinterpret_cast<const char *>(bytes.data()), bytes.size()));
     auto attr = DenseResourceElementsAttr::get(packedType, "lowbit." + w->name,
                                                std::move(blob));
     b.setInsertionPointAfter(w->weightConstant);
@@ -296,21 +294,21 @@ struct SelectBlockScales
         cast<RankedTensorType>(act.getType()).getShape().drop_back());
     resultShape.push_back(w->n);
     Value result = MatmulOp::create(
-        b, loc, RankedTensorType::get(resultShape, b.getF32Type()), act,
-        packed, SchemeAttr::get(ctx, s));
+        b, loc, RankedTensorType::get(resultShape, b.getF32Type()), act, packed,
+        SchemeAttr::get(ctx, s));
     if (expandM)
       result = tensor::CollapseShapeOp::create(
           b, loc, result, SmallVector<ReassociationIndices>{{0}, {1, 2}});
     result = transposeFrom(b, loc, result, maps[2], outOrder);
     Value init = op.getDpsInits()[0];
     if (!isZeroTensor(init))
-      result = linalg::AddOp::create(b, loc, ValueRange{result, init},
-                                     ValueRange{tensor::EmptyOp::create(
-                                         b, loc,
-                                         cast<RankedTensorType>(init.getType())
-                                             .getShape(),
-                                         b.getF32Type())})
-                   ->getResult(0);
+      result =
+          linalg::AddOp::create(
+              b, loc, ValueRange{result, init},
+              ValueRange{tensor::EmptyOp::create(
+                  b, loc, cast<RankedTensorType>(init.getType()).getShape(),
+                  b.getF32Type())})
+              ->getResult(0);
     op->getResult(0).replaceAllUsesWith(result);
     op->erase();
     redirectLookups(w->weightConstant.getValue(), packed, s);
@@ -362,7 +360,8 @@ struct SelectBlockScales
           Value row = tensor::ExtractSliceOp::create(
               sb, slice.getLoc(), rowType, table, slice.getMixedOffsets(),
               slice.getMixedSizes(), slice.getMixedStrides());
-          for (Operation *widen : llvm::make_early_inc_range(slice->getUsers())) {
+          for (Operation *widen :
+               llvm::make_early_inc_range(slice->getUsers())) {
             widen->getResult(0).replaceAllUsesWith(row);
             Operation *init =
                 cast<linalg::GenericOp>(widen).getDpsInits()[0].getDefiningOp();

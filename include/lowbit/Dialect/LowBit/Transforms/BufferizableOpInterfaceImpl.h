@@ -1,4 +1,5 @@
-//===- BufferizableOpInterfaceImpl.h - lowbit ops in bufferization -*- C++ -*-===//
+//===- BufferizableOpInterfaceImpl.h - lowbit ops in bufferization -*- C++
+//-*-===//
 #ifndef LOWBIT_DIALECT_LOWBIT_TRANSFORMS_BUFFERIZABLEOPINTERFACEIMPL_H
 #define LOWBIT_DIALECT_LOWBIT_TRANSFORMS_BUFFERIZABLEOPINTERFACEIMPL_H
 

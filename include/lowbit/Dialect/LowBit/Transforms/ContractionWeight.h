@@ -1,4 +1,5 @@
-//===- ContractionWeight.h - Finding a constant weight in a contraction -*- C++ -*-===//
+//===- ContractionWeight.h - Finding a constant weight in a contraction -*- C++
+//-*-===//
 //
 // Recognises a linalg contraction with one float constant operand and
 // describes it in lowbit.matmul's terms: optional batch dim B, optional
@@ -30,8 +31,8 @@ struct ContractionWeight {
 /// Returns the description, nullopt when `op` is not a contraction with
 /// exactly one float constant input, or sets `whyNot` when it has a
 /// constant weight but a layout lowbit.matmul cannot take.
-std::optional<ContractionWeight> matchContractionWeight(mlir::linalg::LinalgOp op,
-                                                        std::string &whyNot);
+std::optional<ContractionWeight>
+matchContractionWeight(mlir::linalg::LinalgOp op, std::string &whyNot);
 
 /// Reads the weight's rows [batch][n][k] as float32 straight from the
 /// constant's data (dense elements or resource blob, f32/f16/bf16, any
@@ -51,7 +52,6 @@ private:
   bool splat = false;
   int64_t batchStride = 0, rowStride = 0, colStride = 0, n = 0, k = 0;
 };
-
 
 } // namespace lowbit
 

@@ -19,15 +19,15 @@
 namespace lowbit {
 
 struct RecipeTensor {
-  std::string name;       ///< GGUF name, e.g. blk.3.ffn_down.weight
-  int64_t rowLength = 0;  ///< ne[0]
-  int layer = -1;         ///< parsed from blk.N., -1 otherwise
+  std::string name;      ///< GGUF name, e.g. blk.3.ffn_down.weight
+  int64_t rowLength = 0; ///< ne[0]
+  int layer = -1;        ///< parsed from blk.N., -1 otherwise
 };
 
 struct RecipeContext {
   int numLayers = 0;
-  int gqa = 1;             ///< n_head / n_head_kv
-  bool hasOutput = true;   ///< a separate output.weight exists
+  int gqa = 1;           ///< n_head / n_head_kv
+  bool hasOutput = true; ///< a separate output.weight exists
 };
 
 struct RecipeChoice {
