@@ -1,6 +1,6 @@
 //===- GgufMetadata.cpp - GGUF metadata <-> MLIR attributes ---------------===//
 
-#include "lowbit/Model/GgufMetadata.h"
+#include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 
 #include "mlir/IR/Builders.h"

@@ -1,9 +1,9 @@
 //===- ImportModelFile.cpp - Any model file -> model IR, one entry --------===//
 
-#include "lowbit/Model/ImportModelFile.h"
+#include "lowbit/ModelIR/ImportModelFile.h"
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Llama2C.h"
-#include "lowbit/Model/ModelIR.h"
+#include "lowbit/ModelIR/ModelIR.h"
 #include "lowbit/Model/Safetensors.h"
 
 #include "mlir/IR/Verifier.h"

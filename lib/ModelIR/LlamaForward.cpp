@@ -11,7 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "lowbit/Model/ModelIR.h"
+#include "lowbit/ModelIR/ModelIR.h"
 
 #include "mlir/Parser/Parser.h"
 

@@ -1,9 +1,9 @@
 //===- ModelIR.cpp - Model descriptions -> model IR -----------------------===//
 
-#include "lowbit/Model/ModelIR.h"
+#include "lowbit/ModelIR/ModelIR.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Model/Gguf.h"
-#include "lowbit/Model/GgufMetadata.h"
+#include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/Model/Llama2C.h"
 #include "lowbit/Model/Safetensors.h"
 

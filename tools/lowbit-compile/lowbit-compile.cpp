@@ -20,7 +20,7 @@
 
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/InitAll.h"
-#include "lowbit/Model/ImportModelFile.h"
+#include "lowbit/ModelIR/ImportModelFile.h"
 #include "lowbit/Target/CPU/CompileModel.h"
 
 #include "mlir/IR/Diagnostics.h"

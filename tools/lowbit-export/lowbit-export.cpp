@@ -13,7 +13,7 @@
 #include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Model/Gguf.h"
-#include "lowbit/Model/GgufMetadata.h"
+#include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/Quant/Half.h"
 #include "lowbit/Quant/Quantizer.h"
 

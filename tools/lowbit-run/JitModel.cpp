@@ -7,7 +7,7 @@
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/InitAll.h"
-#include "lowbit/Model/GgufMetadata.h"
+#include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Target/CPU/ModelABI.h"
 

@@ -7,7 +7,7 @@
 
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
-#include "lowbit/Model/GgufMetadata.h"
+#include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -8,8 +8,8 @@
 // owns them: keep it alive as long as the module.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOWBIT_MODEL_IMPORTMODELFILE_H
-#define LOWBIT_MODEL_IMPORTMODELFILE_H
+#ifndef LOWBIT_MODELIR_IMPORTMODELFILE_H
+#define LOWBIT_MODELIR_IMPORTMODELFILE_H
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"

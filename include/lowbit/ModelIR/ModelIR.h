@@ -9,8 +9,8 @@
 // mapped file, so nothing is copied.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOWBIT_MODEL_MODELIR_H
-#define LOWBIT_MODEL_MODELIR_H
+#ifndef LOWBIT_MODELIR_MODELIR_H
+#define LOWBIT_MODELIR_MODELIR_H
 
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Quant/Scheme.h"

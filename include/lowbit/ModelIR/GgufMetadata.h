@@ -8,8 +8,8 @@
 // back unchanged, so import -> export is byte-identical.
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOWBIT_MODEL_GGUFMETADATA_H
-#define LOWBIT_MODEL_GGUFMETADATA_H
+#ifndef LOWBIT_MODELIR_GGUFMETADATA_H
+#define LOWBIT_MODELIR_GGUFMETADATA_H
 
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Tokenizer.h"
