@@ -1,8 +1,8 @@
 //===- RunnableModel.cpp - KV cache and calls of _mlir_ciface_forward -----===//
 
-#include "RunnableModel.h"
-#include "JitModel.h"
-#include "SharedLibraryModel.h"
+#include "lowbit/Run/RunnableModel.h"
+#include "lowbit/Run/JitModel.h"
+#include "lowbit/Run/SharedLibraryModel.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "llvm/ADT/StringRef.h"

@@ -1,6 +1,6 @@
 //===- SharedLibraryModel.cpp - dlopen a compiled model -------------------===//
 
-#include "SharedLibraryModel.h"
+#include "lowbit/Run/SharedLibraryModel.h"
 
 #include "lowbit/Target/CPU/ModelABI.h"
 #include "lowbit/Target/CPU/WeightsChecksum.h"

@@ -8,8 +8,8 @@
 // into a shared library from lowbit-compile's object (SharedLibraryModel).
 //
 //===----------------------------------------------------------------------===//
-#ifndef LOWBIT_TOOLS_LOWBIT_RUN_RUNNABLEMODEL_H
-#define LOWBIT_TOOLS_LOWBIT_RUN_RUNNABLEMODEL_H
+#ifndef LOWBIT_RUN_RUNNABLEMODEL_H
+#define LOWBIT_RUN_RUNNABLEMODEL_H
 
 #include "lowbit/Model/Tokenizer.h"
 

@@ -1,6 +1,6 @@
 //===- JitModel.cpp - Lower, JIT and call a model's forward pass ----------===//
 
-#include "JitModel.h"
+#include "lowbit/Run/JitModel.h"
 
 #include "lowbit/Harness/Jit.h"
 

@@ -1,9 +1,9 @@
 //===- SharedLibraryModel.h - A compiled model loaded with dlopen -*- C++
 //-*-===//
-#ifndef LOWBIT_TOOLS_LOWBIT_RUN_SHAREDLIBRARYMODEL_H
-#define LOWBIT_TOOLS_LOWBIT_RUN_SHAREDLIBRARYMODEL_H
+#ifndef LOWBIT_RUN_SHAREDLIBRARYMODEL_H
+#define LOWBIT_RUN_SHAREDLIBRARYMODEL_H
 
-#include "RunnableModel.h"
+#include "lowbit/Run/RunnableModel.h"
 
 #include "lowbit/Model/MappedFile.h"
 

@@ -1,8 +1,8 @@
 //===- JitModel.h - A model IR module compiled in-process ------*- C++ -*-===//
-#ifndef LOWBIT_TOOLS_LOWBIT_RUN_JITMODEL_H
-#define LOWBIT_TOOLS_LOWBIT_RUN_JITMODEL_H
+#ifndef LOWBIT_RUN_JITMODEL_H
+#define LOWBIT_RUN_JITMODEL_H
 
-#include "RunnableModel.h"
+#include "lowbit/Run/RunnableModel.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/MLIRContext.h"
