@@ -19,6 +19,7 @@ llvm_config.add_tool_substitutions(
     ["lowbit-opt", "lowbit-import", "lowbit-export", "lowbit-run", "lowbit-compile", "lowbit-kernel-check", "mlir-runner", "llvm-objdump"], tool_dirs)
 config.substitutions.append(("%data", os.path.join(config.lowbit_src_root, "data")))
 config.substitutions.append(("%src", config.lowbit_src_root))
+config.substitutions.append(("%build", config.lowbit_obj_root))
 config.substitutions.append(("%python", "python3"))
 config.substitutions.append(
     ("%runner_libs",

@@ -51,7 +51,10 @@ std::string SharedLibraryModel::load(const std::string &path,
                                      const std::string &weightsPath) {
   path_ = path;
   // RTLD_LOCAL: a reference model in another library keeps its own symbols.
-  handle_ = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // A path on the command line is a file path: a bare name must not send
+  // dlopen through the library search path.
+  std::string file = path.find('/') == std::string::npos ? "./" + path : path;
+  handle_ = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle_)
     return std::string("cannot load ") + dlerror();
   std::string missing;
