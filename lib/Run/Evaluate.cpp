@@ -45,10 +45,19 @@ long forEachScored(const RunnableModel &m, const std::string &text,
                    const std::function<void(int32_t)> &score,
                    std::string &error) {
   const std::string sep = "<|endoftext|>";
-  const int window = windows.window, stride = windows.stride;
-  if (window > m.context() || stride <= 0 || stride > window) {
-    error = "window must be <= the context (" + std::to_string(m.context()) +
-            ") and stride in [1, window]";
+  const int window = windows.window > 0
+                         ? windows.window
+                         : int(std::min<int64_t>(512, m.context()));
+  const int stride =
+      windows.stride > 0 ? windows.stride : std::max(1, window / 2);
+  if (windows.window < 0 || window < 2 || window > m.context()) {
+    error = "--window must be in [2, the context " +
+            std::to_string(m.context()) + "], got " + std::to_string(window);
+    return -1;
+  }
+  if (windows.stride < 0 || stride > window) {
+    error = "--stride must be in [1, the window " + std::to_string(window) +
+            "], got " + std::to_string(stride);
     return -1;
   }
   long stories = 0;

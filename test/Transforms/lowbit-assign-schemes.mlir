@@ -1,4 +1,6 @@
 // RUN: lowbit-opt %s --lowbit-assign-schemes="recipe=q4_k_m" | FileCheck %s
+// Recipe names are not case-sensitive, as scheme names are not.
+// RUN: lowbit-opt %s --lowbit-assign-schemes="recipe=Q4_K_M" | FileCheck %s
 // RUN: lowbit-opt %s --lowbit-assign-schemes="default=q8_0 rules=attn_v=q6_k,ffn_down=keep,blk\.1\..*=b3:g32:asym:f16" | FileCheck %s --check-prefix=RULES
 // RUN: lowbit-opt %s --lowbit-assign-schemes="recipe=q4_k_m report=-" -o /dev/null | FileCheck %s --check-prefix=REPORT
 // RUN: lowbit-opt %s --lowbit-assign-schemes="bpw=4.0 report=-" -o /dev/null | FileCheck %s --check-prefix=BUDGET

@@ -56,10 +56,15 @@ static cl::opt<float>
     topP("top-p", cl::desc("sample from the smallest set of mass >= P"),
          cl::init(1.0f));
 static cl::opt<unsigned> seed("seed", cl::desc("sampling seed"), cl::init(1));
-static cl::opt<int> window("window", cl::desc("perplexity window"),
-                           cl::init(512));
-static cl::opt<int> stride("stride", cl::desc("perplexity window stride"),
-                           cl::init(256));
+static cl::opt<int>
+    window("window",
+           cl::desc("perplexity window (default: 512, or the context if "
+                    "smaller)"),
+           cl::init(0));
+static cl::opt<int>
+    stride("stride",
+           cl::desc("perplexity window stride (default: half the window)"),
+           cl::init(0));
 static cl::opt<bool> referenceKernels(
     "reference-kernels",
     cl::desc("scalar reference lowering instead of vector kernels"));

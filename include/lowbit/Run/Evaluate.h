@@ -19,9 +19,12 @@
 
 namespace lowbit {
 
+/// 0 = the defaults: a window of 512 tokens (the model's context if
+/// smaller, as llama.cpp's stories260K GGUFs have 128), a stride of half the
+/// window.
 struct ScoringWindows {
-  int window = 512;
-  int stride = 256;
+  int window = 0;
+  int stride = 0;
 };
 
 struct PerplexityResult {

@@ -80,8 +80,10 @@ struct AssignSchemes
       }
       parsedRules.push_back(std::move(rule));
     }
+    // Recipe names, like scheme names, are not case-sensitive (Q4_K_M).
+    const std::string recipeName = llvm::StringRef(recipe).lower();
     if (!recipe.empty() &&
-        llvm::find(recipeNames(), recipe.getValue()) == recipeNames().end()) {
+        llvm::find(recipeNames(), recipeName) == recipeNames().end()) {
       std::string known;
       for (const std::string &n : recipeNames())
         known += (known.empty() ? "" : ", ") + n;
@@ -132,9 +134,9 @@ struct AssignSchemes
         continue;
       if (!recipe.empty()) {
         RecipeTensor t{d.name, d.rowLength, layerOf(d.name)};
-        RecipeChoice c = *recipeFormat(recipe, t, context);
+        RecipeChoice c = *recipeFormat(recipeName, t, context);
         d.scheme = quant::ggufScheme(c.format);
-        d.why = "recipe " + recipe;
+        d.why = "recipe " + recipeName;
         if (!c.llamaCppFallback.empty())
           d.llamaCpp = c.llamaCppFallback + " (rows of " +
                        std::to_string(d.rowLength) + " do not fill its blocks)";
