@@ -9,6 +9,8 @@
 
 #include "lowbit/Quant/Quantizer.h"
 
+#include "llvm/Support/CommandLine.h"
+
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -27,10 +29,26 @@ static double seconds(const std::function<void()> &f) {
       .count();
 }
 
+static llvm::cl::opt<unsigned> rowCount(llvm::cl::Positional,
+                                        llvm::cl::desc("[rows (default 1024)]"),
+                                        llvm::cl::init(1024));
+static llvm::cl::opt<unsigned> colCount(llvm::cl::Positional,
+                                        llvm::cl::desc("[cols (default 4096)]"),
+                                        llvm::cl::init(4096));
+
 int main(int argc, char **argv) {
-  size_t rows = argc > 2 ? std::strtoul(argv[1], nullptr, 10) : 1024;
-  unsigned cols =
-      argc > 2 ? unsigned(std::strtoul(argv[2], nullptr, 10)) : 4096;
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv, "lowbit-bench-quantize: quantization throughput\n");
+  // The matrix and its copy must fit memory comfortably: at most 2^28
+  // weights (2 GiB of floats for both).
+  if (rowCount == 0 || colCount == 0 ||
+      uint64_t(rowCount) * colCount > (uint64_t(1) << 28)) {
+    std::fprintf(stderr, "lowbit-bench-quantize: rows and cols must be > 0 "
+                         "with rows x cols <= 2^28\n");
+    return 1;
+  }
+  size_t rows = rowCount;
+  unsigned cols = colCount;
   std::vector<float> x(rows * cols), y(rows * cols);
   std::mt19937 gen(1);
   std::normal_distribution<float> dist(0.0f, 0.02f);

@@ -10,6 +10,8 @@
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Quant/Half.h"
 
+#include "llvm/Support/CommandLine.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -17,12 +19,21 @@
 
 using namespace lowbit::model;
 
+static llvm::cl::opt<std::string> outputPath(llvm::cl::Positional,
+                                             llvm::cl::desc("<out.gguf>"),
+                                             llvm::cl::Required);
+static llvm::cl::opt<int> layerCount(llvm::cl::Positional,
+                                     llvm::cl::desc("[layers (default 2)]"),
+                                     llvm::cl::init(2));
+
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <out.gguf> [layers]\n", argv[0]);
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv, "lowbit-synthetic-gguf: a Llama-7B-shaped f16 GGUF\n");
+  if (layerCount < 1 || layerCount > 80) {
+    std::fprintf(stderr, "lowbit-synthetic-gguf: layers must be in [1, 80]\n");
     return 1;
   }
-  int layers = argc > 2 ? std::atoi(argv[2]) : 2;
+  int layers = layerCount;
   const int64_t dim = 4096, ffn = 11008, vocab = 32000;
   std::mt19937 gen(7);
   std::normal_distribution<float> normal(0.0f, 0.02f);
@@ -69,7 +80,7 @@ int main(int argc, char **argv) {
       {"llama.block_count", GgufValue::ofU32(uint32_t(layers))},
       {"llama.rope.dimension_count", GgufValue::ofU32(128)},
       {"llama.attention.layer_norm_rms_epsilon", GgufValue::ofF32(1e-5f)}};
-  std::string err = writeGguf(argv[1], meta, tensors);
+  std::string err = writeGguf(outputPath, meta, tensors);
   if (!err.empty()) {
     std::fprintf(stderr, "%s\n", err.c_str());
     return 1;

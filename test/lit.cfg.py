@@ -20,6 +20,7 @@ llvm_config.add_tool_substitutions(
 config.substitutions.append(("%data", os.path.join(config.lowbit_src_root, "data")))
 config.substitutions.append(("%src", config.lowbit_src_root))
 config.substitutions.append(("%build", config.lowbit_obj_root))
+config.substitutions.append(("%bench", os.path.join(config.lowbit_obj_root, "bench")))
 config.substitutions.append(("%python", "python3"))
 config.substitutions.append(
     ("%runner_libs",
