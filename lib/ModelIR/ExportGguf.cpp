@@ -164,8 +164,7 @@ std::string exportGguf(ModuleOp module, const std::string &path,
   if (!error.empty())
     return error;
   if (quantized && !hasQuantVersion)
-    metadata.emplace_back("general.quantization_version",
-                          GgufValue::ofU32(2));
+    metadata.emplace_back("general.quantization_version", GgufValue::ofU32(2));
   report.tensors = tensors.size();
   report.quantized = quantized;
   return writeGguf(path, metadata, tensors, alignment);

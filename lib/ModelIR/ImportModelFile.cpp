@@ -3,8 +3,8 @@
 #include "lowbit/ModelIR/ImportModelFile.h"
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Llama2C.h"
-#include "lowbit/ModelIR/ModelIR.h"
 #include "lowbit/Model/Safetensors.h"
+#include "lowbit/ModelIR/ModelIR.h"
 
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/SmallString.h"

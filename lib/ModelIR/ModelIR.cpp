@@ -3,9 +3,9 @@
 #include "lowbit/ModelIR/ModelIR.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Model/Gguf.h"
-#include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/Model/Llama2C.h"
 #include "lowbit/Model/Safetensors.h"
+#include "lowbit/ModelIR/GgufMetadata.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <mutex>
+#include <pthread.h>
 #include <thread>
 #include <vector>
 
@@ -15,21 +16,41 @@ void parallelFor(size_t n, unsigned threads,
                  const std::function<void(size_t, size_t)> &body) {
   if (threads == 0)
     threads = std::max(1u, std::thread::hardware_concurrency());
-  size_t workers = std::min<size_t>(threads, n);
+  size_t workers = std::min<size_t>({threads, kMaxThreads, n});
   if (workers <= 1) {
     if (n)
       body(0, n);
     return;
   }
-  std::vector<std::thread> pool;
+  // pthreads, not std::thread: with exceptions off a failed std::thread
+  // aborts; a failed pthread_create is a result we can act on.
+  struct Job {
+    const std::function<void(size_t, size_t)> *body;
+    size_t begin, end;
+  };
+  std::vector<Job> jobs;
   size_t chunk = (n + workers - 1) / workers;
   for (size_t t = 0; t < workers; ++t) {
     size_t begin = t * chunk, end = std::min(n, begin + chunk);
     if (begin < end)
-      pool.emplace_back(body, begin, end);
+      jobs.push_back({&body, begin, end});
   }
-  for (std::thread &th : pool)
-    th.join();
+  std::vector<pthread_t> started(jobs.size());
+  std::vector<bool> running(jobs.size(), false);
+  auto run = [](void *p) -> void * {
+    Job *job = static_cast<Job *>(p);
+    (*job->body)(job->begin, job->end);
+    return nullptr;
+  };
+  for (size_t i = 1; i < jobs.size(); ++i)
+    running[i] = pthread_create(&started[i], nullptr, run, &jobs[i]) == 0;
+  run(&jobs[0]);
+  for (size_t i = 1; i < jobs.size(); ++i) {
+    if (running[i])
+      pthread_join(started[i], nullptr);
+    else
+      run(&jobs[i]);
+  }
 }
 
 size_t rowBytes(const Scheme &scheme, unsigned rowLength) {

@@ -151,33 +151,32 @@ std::string evaluateKld(RunnableModel &m, RunnableModel &ref,
 }
 
 int32_t Sampler::next(const std::vector<float> &logits) {
-    auto best = std::max_element(logits.begin(), logits.end());
-    if (temperature_ <= 0)
-      return int32_t(best - logits.begin());
-    std::vector<std::pair<double, int32_t>> p;
-    for (size_t i = 0; i < logits.size(); ++i)
-      p.emplace_back(std::exp(double(logits[i] - *best) / temperature_),
-                     int32_t(i));
-    std::sort(p.begin(), p.end(), [](const auto &a, const auto &b) {
-      return a.first > b.first || (a.first == b.first && a.second < b.second);
-    });
-    if (topK_ > 0 && size_t(topK_) < p.size())
-      p.resize(size_t(topK_));
-    double total = 0;
-    for (const auto &e : p)
-      total += e.first;
-    double mass = 0;
-    size_t keep = 0;
-    while (keep < p.size() && (keep == 0 || mass < topP_ * total))
-      mass += p[keep++].first;
-    p.resize(keep);
-    double r = std::uniform_real_distribution<double>(0.0, mass)(rng_);
-    for (const auto &e : p)
-      if ((r -= e.first) < 0)
-        return e.second;
-    return p.back().second;
-  }
-
+  auto best = std::max_element(logits.begin(), logits.end());
+  if (temperature_ <= 0)
+    return int32_t(best - logits.begin());
+  std::vector<std::pair<double, int32_t>> p;
+  for (size_t i = 0; i < logits.size(); ++i)
+    p.emplace_back(std::exp(double(logits[i] - *best) / temperature_),
+                   int32_t(i));
+  std::sort(p.begin(), p.end(), [](const auto &a, const auto &b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
+  if (topK_ > 0 && size_t(topK_) < p.size())
+    p.resize(size_t(topK_));
+  double total = 0;
+  for (const auto &e : p)
+    total += e.first;
+  double mass = 0;
+  size_t keep = 0;
+  while (keep < p.size() && (keep == 0 || mass < topP_ * total))
+    mass += p[keep++].first;
+  p.resize(keep);
+  double r = std::uniform_real_distribution<double>(0.0, mass)(rng_);
+  for (const auto &e : p)
+    if ((r -= e.first) < 0)
+      return e.second;
+  return p.back().second;
+}
 
 std::vector<int32_t> generateTokens(RunnableModel &m, const std::string &prompt,
                                     int steps, Sampler &sampler,

@@ -113,16 +113,14 @@ static int kld(lowbit::RunnableModel &m, lowbit::RunnableModel &ref,
   if (!readText(path, text))
     return fail("cannot read " + path);
   lowbit::KldResult r;
-  if (std::string e =
-          lowbit::evaluateKld(m, ref, text, {window, stride}, r);
+  if (std::string e = lowbit::evaluateKld(m, ref, text, {window, stride}, r);
       !e.empty())
     return fail(e);
   double ppl = std::exp(r.meanNll), refPpl = std::exp(r.referenceMeanNll);
   llvm::outs() << llvm::format(
       "scored tokens %zu, mean KLD %.6f, perplexity %.4f (reference %.4f, "
       "delta %+.4f), top-1 agreement %.2f%%\n",
-      r.scored, r.meanKld, ppl, refPpl, ppl - refPpl,
-      100.0 * r.top1Agreement);
+      r.scored, r.meanKld, ppl, refPpl, ppl - refPpl, 100.0 * r.top1Agreement);
   return 0;
 }
 

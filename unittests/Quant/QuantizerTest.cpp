@@ -3,6 +3,7 @@
 #include "lowbit/Quant/Quantizer.h"
 #include "TestData.h"
 
+#include <atomic>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -191,5 +192,19 @@ TEST(Quantizer, ZeroRowsDecodeToZero) {
     dequantizeMatrix(s, q.data(), 2, 172, y.data());
     for (float v : y)
       EXPECT_EQ(v, 0.0f) << printScheme(s);
+  }
+}
+
+TEST(ParallelFor, CoversEveryIndexOnceWhateverTheThreadCount) {
+  // Absurd counts are capped (kMaxThreads), never an abort.
+  for (unsigned threads : {0u, 1u, 3u, 100000u}) {
+    std::vector<std::atomic<int>> hits(1000);
+    lowbit::quant::parallelFor(hits.size(), threads,
+                               [&](size_t begin, size_t end) {
+                                 for (size_t i = begin; i < end; ++i)
+                                   ++hits[i];
+                               });
+    for (size_t i = 0; i < hits.size(); ++i)
+      ASSERT_EQ(hits[i].load(), 1) << "index " << i << ", threads " << threads;
   }
 }

@@ -66,8 +66,13 @@ private:
   size_t count = 0;
 };
 
+/// The most threads quantization runs on; options above it are errors.
+constexpr unsigned kMaxThreads = 256;
+
 /// Runs body(begin, end) over [0, n) split into contiguous chunks on up to
-/// `threads` threads (0: hardware concurrency).
+/// `threads` threads (0: hardware concurrency; at most kMaxThreads). A
+/// worker the system cannot start runs its chunk on the calling thread:
+/// results never depend on the threads.
 void parallelFor(size_t n, unsigned threads,
                  const std::function<void(size_t, size_t)> &body);
 

@@ -1,4 +1,5 @@
-//===- Evaluate.h - Perplexity, KLD, sampling and speed of a model -*- C++ -*-===//
+//===- Evaluate.h - Perplexity, KLD, sampling and speed of a model -*- C++
+//-*-===//
 //
 // The protocols lowbit-run reports (data/models/README.md describes the
 // perplexity one): stories split on <|endoftext|>, [BOS] + tokens, windows

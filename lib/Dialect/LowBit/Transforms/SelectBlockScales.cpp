@@ -98,6 +98,12 @@ struct SelectBlockScales
           << scheme << "': " << error;
       return signalPassFailure();
     }
+    if (threads > quant::kMaxThreads) {
+      getOperation().emitError("lowbit-select-block-scales: threads must be "
+                               "0 (all cores) or at most ")
+          << quant::kMaxThreads << ", got " << unsigned(threads);
+      return signalPassFailure();
+    }
     quant::QuantOptions options;
     options.threads = threads;
     if (!quant::parseMethod(method, options.method)) {
