@@ -95,12 +95,13 @@ extern @decl:WeightsName@;
 @checksum@
 /* Maps the weights file read-only and checks its size and checksum against
  * the ones compiled into the object. Returns 0, or -1 with *why (if given)
- * saying what is wrong. The mapping lives until the process ends. */
+ * saying what is wrong (a NULL path cannot be opened). The mapping lives
+ * until the process ends. */
 static inline int lowbit_model_map_weights(const char *path, const char **why) {
   const char *reason = NULL;
   void *base = MAP_FAILED;
   struct stat st;
-  int fd = open(path, O_RDONLY);
+  int fd = path ? open(path, O_RDONLY) : -1;
   if (fd < 0)
     reason = "cannot open the weights file";
   else if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != @WeightsSize@)
@@ -157,15 +158,19 @@ static inline void lowbit_model_free(lowbit_model *m) {
 }
 
 /* Runs `count` tokens starting at position `pos`; writes the logits of the
- * last one (LOWBIT_MODEL_VOCAB floats). Returns 0, or -1 when the tokens do
- * not fit the context or a token is out of range. */
+ * last one (LOWBIT_MODEL_VOCAB floats). No pointer may be NULL. Returns 0, or
+ * -1 when an argument is NULL, the tokens do not fit the context or a token
+ * is out of range; everything is checked before anything runs, so a refused
+ * call changes nothing (the KV cache and logits stay as they were). */
 static inline int lowbit_model_forward(lowbit_model *m, const int32_t *tokens,
                                        int64_t count, int64_t pos, float *logits) {
-  if (!m || count <= 0 || pos < 0 || pos + count > m->context)
+  if (!m || !tokens || !logits || count <= 0 || pos < 0 || pos > m->context ||
+      count > m->context - pos)
     return -1;
-  for (int64_t i = 0; i < count; ++i) {
+  for (int64_t i = 0; i < count; ++i)
     if (tokens[i] < 0 || tokens[i] >= LOWBIT_MODEL_VOCAB)
       return -1;
+  for (int64_t i = 0; i < count; ++i) {
     struct lowbit_memref2 out;
     @Forward@(&out, tokens[i], pos + i, &m->k, &m->v);
     if (i == count - 1)
@@ -183,9 +188,9 @@ extern @decl:TokenScores@;
 
 /* The text of token `id` into buf (NUL-terminated, at most cap - 1 bytes):
  * U+2581 becomes a space and a byte token <0xNN> that byte. Returns the
- * length, or -1 for an id out of range or a buffer too small. */
+ * length, or -1 for an id out of range, a NULL or too small buffer. */
 static inline int lowbit_model_token_piece(int32_t id, char *buf, size_t cap) {
-  if (id < 0 || id >= LOWBIT_MODEL_VOCAB || cap == 0)
+  if (id < 0 || id >= LOWBIT_MODEL_VOCAB || !buf || cap == 0)
     return -1;
   const char *t = @TokenText@ + @TokenOffsets@[id];
   size_t len = @TokenOffsets@[id + 1] - @TokenOffsets@[id];
