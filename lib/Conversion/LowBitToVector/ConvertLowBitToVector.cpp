@@ -168,7 +168,7 @@ struct ConvertLowBitToVector
       return;
     TargetAttr target = TargetAttr::lookup(module);
     if (!target) {
-      module.emitError()
+      emitError(module.getLoc())
           << "convert-lowbit-to-vector: the module has no #lowbit.target; "
              "set one with lowbit-attach-target (the host by default) or "
              "lowbit-compile's -mtriple/-mcpu/-mattr";

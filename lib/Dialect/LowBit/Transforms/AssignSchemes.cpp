@@ -45,7 +45,7 @@ struct AssignSchemes
   using Base::Base;
 
   LogicalResult fail(const Twine &msg) {
-    getOperation().emitError("lowbit-assign-schemes: ") << msg;
+    emitError(getOperation().getLoc(), "lowbit-assign-schemes: ") << msg;
     signalPassFailure();
     return failure();
   }

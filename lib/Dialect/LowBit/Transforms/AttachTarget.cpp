@@ -43,13 +43,13 @@ struct LowBitAttachTarget
              : lowbit::codegen::createTargetMachine(triple, cpu, features,
                                                     error);
     if (!tm) {
-      getOperation().emitError() << "lowbit-attach-target: " << error;
+      emitError(getOperation().getLoc()) << "lowbit-attach-target: " << error;
       return signalPassFailure();
     }
     const lowbit::codegen::TargetDesc *desc =
         lowbit::codegen::selectTarget(*tm);
     if (!desc) {
-      getOperation().emitError()
+      emitError(getOperation().getLoc())
           << "lowbit-attach-target: no kernel target for "
           << tm->getTargetTriple().str() << " " << tm->getTargetCPU()
           << " (the table knows " << lowbit::codegen::targetNames() << ")";

@@ -94,26 +94,29 @@ struct SelectBlockScales
     std::string error;
     std::optional<quant::Scheme> parsed = quant::parseScheme(scheme, error);
     if (!parsed) {
-      getOperation().emitError("lowbit-select-block-scales: scheme '")
+      emitError(getOperation().getLoc(), "lowbit-select-block-scales: scheme '")
           << scheme << "': " << error;
       return signalPassFailure();
     }
     if (threads > quant::kMaxThreads) {
-      getOperation().emitError("lowbit-select-block-scales: threads must be "
-                               "0 (all cores) or at most ")
+      emitError(getOperation().getLoc(),
+                "lowbit-select-block-scales: threads must be "
+                "0 (all cores) or at most ")
           << quant::kMaxThreads << ", got " << unsigned(threads);
       return signalPassFailure();
     }
     quant::QuantOptions options;
     options.threads = threads;
     if (!quant::parseMethod(method, options.method)) {
-      getOperation().emitError("lowbit-select-block-scales: unknown method '")
+      emitError(getOperation().getLoc(),
+                "lowbit-select-block-scales: unknown method '")
           << method << "' (expected rtn, absmax, minmax or search)";
       return signalPassFailure();
     }
     if (options.method == quant::Method::MinMax && parsed->isSymmetric()) {
-      getOperation().emitError("lowbit-select-block-scales: method minmax "
-                               "needs an asymmetric scheme, '")
+      emitError(getOperation().getLoc(),
+                "lowbit-select-block-scales: method minmax "
+                "needs an asymmetric scheme, '")
           << scheme << "' is symmetric";
       return signalPassFailure();
     }
@@ -121,7 +124,8 @@ struct SelectBlockScales
     if (!imatrix.empty()) {
       std::string err = model::readImatrix(imatrix, importance);
       if (!err.empty()) {
-        getOperation().emitError("lowbit-select-block-scales: ") << err;
+        emitError(getOperation().getLoc(), "lowbit-select-block-scales: ")
+            << err;
         return signalPassFailure();
       }
     }
@@ -440,7 +444,7 @@ struct SelectBlockScales
     std::error_code ec;
     llvm::raw_fd_ostream os(this->report, ec, llvm::sys::fs::OF_Text);
     if (ec) {
-      getOperation().emitError("cannot write report '")
+      emitError(getOperation().getLoc(), "cannot write report '")
           << this->report << "': " << ec.message();
       return signalPassFailure();
     }
