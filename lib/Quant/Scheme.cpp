@@ -244,7 +244,7 @@ std::optional<Scheme> parseScheme(const std::string &text, std::string &error) {
     return ggufScheme(*f);
   Scheme s;
   s.format = Format::Generic;
-  bool asym = false, zp = false;
+  bool asym = false, zp = false, haveBits = false;
   std::stringstream ss(text);
   std::string tok;
   auto number = [&](const std::string &digits, unsigned &out) {
@@ -294,6 +294,7 @@ std::optional<Scheme> parseScheme(const std::string &text, std::string &error) {
         return std::nullopt;
       }
     } else if (tok[0] == 'b' && number(tok.substr(1), s.bits)) {
+      haveBits = true;
     } else if (tok[0] == 'g' && number(tok.substr(1), s.blockSize)) {
     } else {
       error = "unknown scheme field '" + tok + "' in '" + text +
@@ -301,6 +302,15 @@ std::optional<Scheme> parseScheme(const std::string &text, std::string &error) {
               "b4:g32:asym:f16:sb256x6:nf4)";
       return std::nullopt;
     }
+  }
+  // "f16", "sym" or "g32" alone are not schemes: quantizing them to a
+  // default of 4 bits would silently answer another question (llama.cpp's
+  // --tensor-type x=f16 means float storage).
+  if (!haveBits && s.codebook == Codebook::None) {
+    error = "'" + text +
+            "' names no bit width: a parametric scheme needs bN (e.g. "
+            "b4:g32:sym:f16); to keep a weight in float, use keep";
+    return std::nullopt;
   }
   s.offset = !asym              ? Offset::None
              : zp               ? Offset::ZeroPoint

@@ -8,6 +8,8 @@
 // RUN: not lowbit-opt %s --lowbit-assign-schemes="recipe=q4_k_m bpw=4" 2>&1 | FileCheck %s --check-prefix=BOTH
 // RUN: not lowbit-opt %s --lowbit-assign-schemes="rules=attn(=q4_k" 2>&1 | FileCheck %s --check-prefix=BADREGEX
 // RUN: not lowbit-opt %s --lowbit-assign-schemes="bpw=1.0" 2>&1 | FileCheck %s --check-prefix=TOOSMALL --implicit-check-not="see current operation"
+// RUN: not lowbit-opt %s --lowbit-assign-schemes="rules=ffn_down=f16" 2>&1 | FileCheck %s --check-prefix=NOBITS
+// RUN: lowbit-opt %s --lowbit-assign-schemes="rules=ffn_dwn=keep,attn_v=q8_0 report=-" -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNMATCHED
 
 // Two layers of a Llama model (n_layer = 2 from lowbit.model): with q4_k_m,
 // use_more_bits(i, 2) holds for layer 1 only (i >= 7n/8), so its attn_v and
@@ -39,6 +41,11 @@
 // BOTH: error: lowbit-assign-schemes: give a recipe or a budget (bpw/bytes), not both
 // BADREGEX: error: lowbit-assign-schemes: rule 'attn(=q4_k': bad regex:
 // TOOSMALL: error: lowbit-assign-schemes: the budget of 8384 bytes is below the smallest candidates'
+// A scheme spelling without a bit width is an error, not 4 bits.
+// NOBITS: error: lowbit-assign-schemes: rule scheme 'f16': 'f16' names no bit width: a parametric scheme needs bN (e.g. b4:g32:sym:f16); to keep a weight in float, use keep
+// A rule that matches no weight is a warning, in the report too.
+// UNMATCHED: warning: lowbit-assign-schemes: rule 'ffn_dwn' matches no weight
+// UNMATCHED: warning: rule 'ffn_dwn' matches no weight
 
 #x = affine_map<(m, n, k) -> (m, k)>
 #w = affine_map<(m, n, k) -> (n, k)>

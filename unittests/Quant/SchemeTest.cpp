@@ -69,3 +69,16 @@ TEST(Scheme, RejectsImpossibleSchemesWithPreciseMessages) {
   EXPECT_NE(validateScheme(q).find("format q4_k fixes its parameters"),
             std::string::npos);
 }
+
+TEST(Scheme, SpellingsWithoutABitWidthAreErrors) {
+  // llama.cpp's --tensor-type x=f16 habit: "f16" is float storage, never a
+  // 4-bit scheme with f16 scales.
+  for (const char *text : {"f16", "f32", "bf16", "sym", "asym", "g32:asym"}) {
+    std::string error;
+    EXPECT_FALSE(lowbit::quant::parseScheme(text, error)) << text;
+    EXPECT_NE(error.find("names no bit width"), std::string::npos) << error;
+  }
+  std::string error;
+  EXPECT_TRUE(lowbit::quant::parseScheme("b4:g32:sym:f16", error)) << error;
+  EXPECT_TRUE(lowbit::quant::parseScheme("nf4", error)) << error;
+}

@@ -61,6 +61,7 @@ struct AssignSchemes
 
   void runOnOperation() override {
     // Options.
+    unmatchedRules.clear();
     std::vector<Rule> parsedRules;
     for (const std::string &r : rules) {
       size_t eq = r.rfind('=');
@@ -122,9 +123,11 @@ struct AssignSchemes
     });
 
     RecipeContext context = recipeContext(decisions);
+    std::vector<bool> ruleMatched(parsedRules.size(), false);
     for (Decision &d : decisions) {
       for (size_t i = 0; i < parsedRules.size(); ++i)
         if (parsedRules[i].regex->match(d.name)) {
+          ruleMatched[i] = true;
           d.scheme = parsedRules[i].scheme;
           d.keep = !d.scheme;
           d.why = "rule " + parsedRules[i].pattern;
@@ -161,9 +164,20 @@ struct AssignSchemes
         d.constant->removeAttr(attrs.getKeepAttrHelper().getName());
       }
     }
+    // A rule that matches nothing is most likely a misspelt tensor name.
+    for (size_t i = 0; i < parsedRules.size(); ++i)
+      if (!ruleMatched[i]) {
+        unmatchedRules.push_back(parsedRules[i].pattern);
+        emitWarning(getOperation().getLoc())
+            << "lowbit-assign-schemes: rule '" << parsedRules[i].pattern
+            << "' matches no weight";
+      }
     if (!report.empty())
       writeReport(decisions);
   }
+
+  /// Patterns of rules that matched no weight, for the report.
+  std::vector<std::string> unmatchedRules;
 
   RecipeContext recipeContext(const std::vector<Decision> &decisions) {
     RecipeContext c;
@@ -279,6 +293,8 @@ struct AssignSchemes
                        "%.4f\n",
                        (unsigned long long)weights, (unsigned long long)stored,
                        weights ? 8.0 * double(stored) / double(weights) : 0.0);
+    for (const std::string &p : unmatchedRules)
+      os << "warning: rule '" << p << "' matches no weight\n";
     if (report == "-") {
       llvm::outs() << text;
       llvm::outs().flush();
