@@ -13,6 +13,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <unistd.h>
 
 namespace lowbit::model {
 
@@ -54,6 +55,9 @@ static const char *formatName(ModelFileFormat f) {
 
 std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
                             const ImportOptions &options, ImportedModel &out) {
+  if (options.context < 0 || options.context > kMaxContext)
+    return "--context must be in [1, " + std::to_string(kMaxContext) +
+           "] (0: the model's), got " + std::to_string(options.context);
   auto sources = std::make_unique<ImportedModel::Sources>();
   ModelDescription &model = sources->description;
   ModelFileFormat format = detectModelFileFormat(path);
@@ -106,6 +110,28 @@ std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
     return err;
   if (options.context > 0 && model.llama)
     model.llama->context = options.context;
+  if (model.llama) {
+    // The KV cache is allocated whole: a context beyond kMaxContext tokens
+    // or a cache beyond physical memory cannot run, so refuse it here with
+    // the figures instead of failing (or aborting) at run time.
+    const LlamaShape &s = *model.llama;
+    if (s.context <= 0 || s.context > kMaxContext)
+      return path + ": a context of " + std::to_string(s.context) +
+             " tokens is outside [1, " + std::to_string(kMaxContext) +
+             "]; pass --context";
+    if (s.heads > 0 && s.dim > 0 && s.layers > 0 && s.kvHeads > 0) {
+      double kvBytes = 2.0 * double(s.layers) * double(s.context) *
+                       double(s.dim / s.heads * s.kvHeads) * 4.0;
+      double memory =
+          double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+      if (memory > 0 && kvBytes > memory)
+        return path + ": the KV cache for " + std::to_string(s.context) +
+               " tokens takes " + std::to_string(uint64_t(kvBytes) >> 20) +
+               " MiB, more than this machine's " +
+               std::to_string(uint64_t(memory) >> 20) +
+               " MiB; pass a smaller --context";
+    }
+  }
   mlir::OwningOpRef<mlir::ModuleOp> module = buildModelIR(ctx, model, err);
   if (!module)
     return err;

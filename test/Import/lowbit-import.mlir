@@ -33,6 +33,12 @@
 // RUN: not lowbit-compile %t.lying.gguf -o %t.lying.o 2>&1 | FileCheck %s --check-prefix=LYING
 // LYING: error: {{.*}}lying.gguf: named .gguf but its content is not GGUF (no GGUF magic)
 
+// Contexts outside [1, 2^20] are refused (the KV cache is allocated whole),
+// in every tool that imports.
+// RUN: not lowbit-import %data/models/stories260K/stories260K.bin --context=-5 -o %t.ctx 2>&1 | FileCheck %s --check-prefix=CONTEXT
+// RUN: not lowbit-compile %data/models/stories260K/stories260K.bin --context=2000000 -o %t.ctx.o 2>&1 | FileCheck %s --check-prefix=CONTEXT
+// CONTEXT: error: --context must be in [1, 1048576] (0: the model's), got
+
 // Bad files: one message, non-zero exit.
 // RUN: head -c 1000 %data/models/stories260K-gguf/stories260K-f32.gguf > %t.cut.gguf
 // RUN: not lowbit-import %t.cut.gguf 2>&1 | FileCheck %s --check-prefix=CUT

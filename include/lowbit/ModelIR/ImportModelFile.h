@@ -25,6 +25,10 @@ enum class ModelFileFormat { Gguf, Safetensors, Llama2C };
 /// be read are reported as llama2.c (whose reader then says why).
 ModelFileFormat detectModelFileFormat(const std::string &path);
 
+/// The longest context a model IR's forward pass may have (its KV cache is
+/// allocated whole).
+constexpr int64_t kMaxContext = int64_t(1) << 20;
+
 struct ImportOptions {
   /// Hugging Face config.json of a safetensors checkpoint ("" = the one
   /// beside it).
