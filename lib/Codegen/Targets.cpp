@@ -2,9 +2,7 @@
 
 #include "lowbit/Codegen/Targets.h"
 
-#include "llvm/ADT/StringMap.h"
-#include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/Triple.h"
+#include <iterator>
 
 using namespace llvm;
 
@@ -66,19 +64,6 @@ const TargetDesc *selectTarget(StringRef arch,
   return best;
 }
 
-const TargetDesc *hostTarget() {
-  StringMap<bool> features = sys::getHostCPUFeatures();
-  Triple host(sys::getProcessTriple());
-  return selectTarget(host.getArchName() == "arm64" ? "aarch64"
-                                                    : host.getArchName(),
-                      [&](StringRef f) {
-                        // Baseline features the host map may omit.
-                        if (f == "sse2" || f == "neon")
-                          return true;
-                        return features.lookup(f);
-                      });
-}
-
 std::string targetNames() {
   std::string s;
   for (const TargetDesc &t : kTargets)
@@ -86,77 +71,53 @@ std::string targetNames() {
   return s;
 }
 
-const char *dotIntrinsic(DotKind k) {
-  switch (k) {
-  case DotKind::None:
-    return nullptr;
-  case DotKind::X86Vnni512:
-    return "llvm.x86.avx512.vpdpbusd.512";
-  case DotKind::X86Vnni256:
-    return "llvm.x86.avx512.vpdpbusd.256";
-  case DotKind::X86Avx2:
-    return "llvm.x86.avx2.pmadd.ub.sw";
-  case DotKind::NeonSdot:
-    return "llvm.aarch64.neon.sdot.v4i32.v16i8";
-  case DotKind::NeonUsdot:
-    return "llvm.aarch64.neon.usdot.v4i32.v16i8";
-  }
-  return nullptr;
-}
+// What each kind is, in enum order: the IR keyword, the LLVM intrinsic the
+// kernels call (null without one) and, for dot products, a description.
+struct DotKindInfo {
+  const char *keyword, *intrinsic, *description;
+};
+static const DotKindInfo kDotKinds[] = {
+    {"none", nullptr, "none (float path)"},
+    {"vpdpbusd_zmm", "llvm.x86.avx512.vpdpbusd.512", "vpdpbusd zmm"},
+    {"vpdpbusd_ymm", "llvm.x86.avx512.vpdpbusd.256", "vpdpbusd ymm"},
+    {"vpmaddubsw_ymm", "llvm.x86.avx2.pmadd.ub.sw", "vpmaddubsw ymm"},
+    {"sdot", "llvm.aarch64.neon.sdot.v4i32.v16i8", "sdot"},
+    {"usdot", "llvm.aarch64.neon.usdot.v4i32.v16i8", "usdot"},
+};
+struct LookupKindInfo {
+  const char *keyword, *intrinsic;
+};
+static const LookupKindInfo kLookupKinds[] = {
+    {"none", nullptr},
+    {"vpshufb_ymm", "llvm.x86.avx2.pshuf.b"},
+    {"vpshufb_zmm", "llvm.x86.avx512.pshuf.b.512"},
+    {"tbl", "llvm.aarch64.neon.tbl1"},
+};
+static_assert(std::size(kDotKinds) == unsigned(DotKind::NeonUsdot) + 1);
+static_assert(std::size(kLookupKinds) == unsigned(LookupKind::NeonTbl) + 1);
 
+const char *dotIntrinsic(DotKind k) { return kDotKinds[unsigned(k)].intrinsic; }
 const char *lookupIntrinsic(LookupKind k) {
-  switch (k) {
-  case LookupKind::None:
-    return nullptr;
-  case LookupKind::X86Pshufb256:
-    return "llvm.x86.avx2.pshuf.b";
-  case LookupKind::X86Pshufb512:
-    return "llvm.x86.avx512.pshuf.b.512";
-  case LookupKind::NeonTbl:
-    return "llvm.aarch64.neon.tbl1";
-  }
-  return nullptr;
+  return kLookupKinds[unsigned(k)].intrinsic;
 }
-
 const char *dotKindName(DotKind k) {
-  switch (k) {
-  case DotKind::None:
-    return "none (float path)";
-  case DotKind::X86Vnni512:
-    return "vpdpbusd zmm";
-  case DotKind::X86Vnni256:
-    return "vpdpbusd ymm";
-  case DotKind::X86Avx2:
-    return "vpmaddubsw ymm";
-  case DotKind::NeonSdot:
-    return "sdot";
-  case DotKind::NeonUsdot:
-    return "usdot";
-  }
-  return "?";
+  return kDotKinds[unsigned(k)].description;
 }
-
-// Keyword spellings, in enum order.
-static const char *const kDotKeywords[] = {
-    "none", "vpdpbusd_zmm", "vpdpbusd_ymm", "vpmaddubsw_ymm", "sdot", "usdot"};
-static const char *const kLookupKeywords[] = {"none", "vpshufb_ymm",
-                                              "vpshufb_zmm", "tbl"};
-
-const char *dotKindKeyword(DotKind k) { return kDotKeywords[unsigned(k)]; }
+const char *dotKindKeyword(DotKind k) { return kDotKinds[unsigned(k)].keyword; }
 const char *lookupKindKeyword(LookupKind k) {
-  return kLookupKeywords[unsigned(k)];
+  return kLookupKinds[unsigned(k)].keyword;
 }
 
 std::optional<DotKind> parseDotKind(StringRef keyword) {
-  for (unsigned i = 0; i < std::size(kDotKeywords); ++i)
-    if (keyword == kDotKeywords[i])
+  for (unsigned i = 0; i < std::size(kDotKinds); ++i)
+    if (keyword == kDotKinds[i].keyword)
       return DotKind(i);
   return std::nullopt;
 }
 
 std::optional<LookupKind> parseLookupKind(StringRef keyword) {
-  for (unsigned i = 0; i < std::size(kLookupKeywords); ++i)
-    if (keyword == kLookupKeywords[i])
+  for (unsigned i = 0; i < std::size(kLookupKinds); ++i)
+    if (keyword == kLookupKinds[i].keyword)
       return LookupKind(i);
   return std::nullopt;
 }

@@ -68,8 +68,6 @@ const TargetDesc *findTarget(llvm::StringRef name);
 /// The most capable entry of `arch` whose features all satisfy `has`.
 const TargetDesc *selectTarget(llvm::StringRef arch,
                                llvm::function_ref<bool(llvm::StringRef)> has);
-/// The entry for the machine this runs on.
-const TargetDesc *hostTarget();
 /// "x86-64, x86-64-v3, ..." for diagnostics.
 std::string targetNames();
 

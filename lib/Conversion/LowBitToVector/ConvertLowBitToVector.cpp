@@ -41,7 +41,18 @@ StringRef reasonToLeave(MatmulOp op) {
   return "";
 }
 
-/// Views a static tensor [..., K] as [T, K] (or back, for results).
+/// How a rank-`r` tensor [..., K] folds into a matrix [T, K]: the leading
+/// dimensions into T, K alone (a vector [K] gains a unit T).
+SmallVector<ReassociationIndices> matrixFolding(int64_t r) {
+  if (r == 1)
+    return {{0, 1}};
+  ReassociationIndices lead;
+  for (int64_t i = 0; i + 1 < r; ++i)
+    lead.push_back(i);
+  return {lead, {r - 1}};
+}
+
+/// Views a static tensor [..., K] as [T, K].
 Value toMatrix(OpBuilder &b, Location loc, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
   int64_t r = type.getRank();
@@ -51,27 +62,18 @@ Value toMatrix(OpBuilder &b, Location loc, Value v) {
   auto target = RankedTensorType::get({type.getNumElements() / k, k},
                                       type.getElementType());
   if (r == 1)
-    return tensor::ExpandShapeOp::create(
-        b, loc, target, v, ArrayRef<ReassociationIndices>{{0, 1}});
-  ReassociationIndices lead;
-  for (int64_t i = 0; i + 1 < r; ++i)
-    lead.push_back(i);
-  return tensor::CollapseShapeOp::create(
-      b, loc, target, v, ArrayRef<ReassociationIndices>{lead, {r - 1}});
+    return tensor::ExpandShapeOp::create(b, loc, target, v, matrixFolding(r));
+  return tensor::CollapseShapeOp::create(b, loc, target, v, matrixFolding(r));
 }
 
+/// The matrix [T, N] back as the result's type [..., N].
 Value fromMatrix(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
   int64_t r = type.getRank();
   if (r == 2)
     return v;
   if (r == 1)
-    return tensor::CollapseShapeOp::create(
-        b, loc, type, v, ArrayRef<ReassociationIndices>{{0, 1}});
-  ReassociationIndices lead;
-  for (int64_t i = 0; i + 1 < r; ++i)
-    lead.push_back(i);
-  return tensor::ExpandShapeOp::create(
-      b, loc, type, v, ArrayRef<ReassociationIndices>{lead, {r - 1}});
+    return tensor::CollapseShapeOp::create(b, loc, type, v, matrixFolding(r));
+  return tensor::ExpandShapeOp::create(b, loc, type, v, matrixFolding(r));
 }
 
 struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
