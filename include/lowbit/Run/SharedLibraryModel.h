@@ -12,7 +12,7 @@ namespace lowbit {
 /// A shared library linked from lowbit-compile's object, e.g.
 ///   clang -shared model.o -o model.so -lmlir_c_runner_utils -lomp
 /// Dimensions and tokenizer come from the model-info symbols the object
-/// exports (see lowbit-compile's header: lowbit_model_dims and friends).
+/// exports (the model ABI: include/lowbit/Target/CPU/ModelABI.def).
 class SharedLibraryModel : public RunnableModel {
 public:
   /// Returns an empty string or an error. A model compiled with external
