@@ -8,10 +8,13 @@
 // JSON report.
 // RUN: lowbit-opt %t.mlirbc --lowbit-quantize="default=q8_0 rules=token_embd=keep report=%t.json" -o /dev/null
 // RUN: FileCheck %s --check-prefix=JSON < %t.json
-// llama.cpp's own Q4_K_M file: its tensors stay as they are; the f16
-// ffn_down (which llama.cpp could not quantize) is quantized here.
+// llama.cpp's own Q4_K_M file: its tensors stay as they are, named in a
+// warning and in both reports; the f16 ffn_down (which llama.cpp could not
+// quantize) is quantized here. requantize=true requantizes all 37.
 // RUN: lowbit-import %data/models/stories260K-gguf/Q4_K_M-default.gguf -o %t.g.mlirbc
 // RUN: lowbit-opt %t.g.mlirbc --lowbit-quantize="recipe=q4_k_m report=-" -o /dev/null | FileCheck %s --check-prefix=GGUF
+// RUN: lowbit-opt %t.g.mlirbc --lowbit-quantize="default=q2_k report=- assign-report=-" -o /dev/null 2>&1 | FileCheck %s --check-prefix=KEPT
+// RUN: lowbit-opt %t.g.mlirbc --lowbit-quantize="default=q2_k requantize=true report=-" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REQUANT --implicit-check-not=warning
 
 // RECIPE: blk.2.attn_v.weight       32x64     q6_k
 // RECIPE: blk.0.ffn_down.weight     64x172    q4_k         5.1163
@@ -34,6 +37,18 @@
 
 // GGUF: blk.0.ffn_down.weight  64x172   q4_k
 // GGUF: model: 292096 quantized weights
+
+// KEPT: blk.0.ffn_down.weight  64x172  q2_k  default
+// KEPT: output.weight  512x64  q8_0  arrived quantized, kept
+// KEPT: blk.4.ffn_up.weight  172x64  q5_0  arrived quantized, kept
+// KEPT: warning: lowbit-select-block-scales: 32 weights (q5_0: 29, q8_0: 3) arrived quantized and are kept as they are; lowbit-quantize{requantize=true} (or lowbit-decode-weights first) requantizes them
+// KEPT: output.weight  512x64  q8_0  8.5000  arrived quantized, kept as it is
+// KEPT: blk.0.ffn_down.weight  64x172  q2_k  2.7907
+// KEPT: model: 292096 quantized weights in 196000 bytes
+
+// REQUANT: output.weight  512x64  q2_k  3.0000
+// REQUANT: blk.0.attn_q.weight  64x64  q2_k  3.0000
+// REQUANT: model: 292096 quantized weights in 108096 bytes
 
 // llama.cpp's imatrix weights the error of each input column: the
 // importance-weighted quantization differs, and bad files are refused.

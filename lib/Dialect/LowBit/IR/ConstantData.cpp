@@ -2,6 +2,7 @@
 
 #include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -41,6 +42,20 @@ std::optional<llvm::ArrayRef<char>> constantBytes(Attribute value) {
   if (!data || data->splat)
     return std::nullopt;
   return data->bytes;
+}
+
+void releaseBlobIfUnused(Operation *root, Attribute data) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(data);
+  if (!resource)
+    return;
+  bool used = false;
+  root->walk([&](arith::ConstantOp c) {
+    used |= c.getValue() == data;
+    return used ? WalkResult::interrupt() : WalkResult::advance();
+  });
+  if (!used)
+    if (auto *entry = resource.getRawHandle().getResource())
+      entry->setBlob(AsmResourceBlob());
 }
 
 } // namespace lowbit

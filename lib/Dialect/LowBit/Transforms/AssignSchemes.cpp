@@ -4,6 +4,7 @@
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
 #include "lowbit/Dialect/LowBit/Transforms/Importance.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
 #include "lowbit/Dialect/LowBit/Transforms/Recipes.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -288,6 +289,14 @@ struct AssignSchemes
         stored += uint64_t(d.rows) *
                   quant::rowBytes(*d.scheme, unsigned(d.rowLength));
       }
+    }
+    for (const PreQuantizedWeight &w :
+         findPreQuantizedWeights(getOperation())) {
+      std::string shape =
+          std::to_string(w.rows) + "x" + std::to_string(w.rowLength);
+      os << llvm::format("%-28s %-10s %-10s %-24s\n", w.name.c_str(),
+                         shape.c_str(), quant::printScheme(w.scheme).c_str(),
+                         "arrived quantized, kept");
     }
     os << llvm::format("quantized weights: %llu, bytes: %llu, bits/weight: "
                        "%.4f\n",

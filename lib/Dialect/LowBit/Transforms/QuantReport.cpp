@@ -30,16 +30,22 @@ void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
   pad("shape", shapeWidth);
   pad("scheme", schemeWidth);
   os << "      bpw        rmse     max_err   rel_err\n";
-  size_t weights = 0, bytes = 0;
+  size_t weights = 0, bytes = 0, measured = 0;
   double sumSq = 0, maxErr = 0;
   for (const ReportRow &r : rows) {
     pad(r.name, nameWidth);
     pad(r.shape, shapeWidth);
     pad(r.scheme, schemeWidth);
-    os << llvm::format("%9.4f  %10.3e  %10.3e  %8.5f\n", r.bitsPerWeight(),
-                       r.error.rmse, r.error.maxAbs, r.error.relative);
+    os << llvm::format("%9.4f", r.bitsPerWeight());
     weights += r.weights;
     bytes += r.bytes;
+    if (r.preQuantized) {
+      os << "  arrived quantized, kept as it is\n";
+      continue;
+    }
+    os << llvm::format("  %10.3e  %10.3e  %8.5f\n", r.error.rmse,
+                       r.error.maxAbs, r.error.relative);
+    measured += r.weights;
     sumSq += r.error.rmse * r.error.rmse * double(r.weights);
     maxErr = std::max(maxErr, r.error.maxAbs);
   }
@@ -48,7 +54,7 @@ void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
   pad(std::to_string(bytes) + " B", schemeWidth);
   os << llvm::format("%9.4f  %10.3e  %10.3e\n",
                      weights ? 8.0 * bytes / weights : 0.0,
-                     weights ? std::sqrt(sumSq / weights) : 0.0, maxErr);
+                     measured ? std::sqrt(sumSq / measured) : 0.0, maxErr);
   os << llvm::format("model: %llu quantized weights in %llu bytes (%.4f "
                      "bits/weight), %llu float weights in %llu bytes; whole "
                      "model %.4f bits/weight; quantized in %.2f s\n",
@@ -58,6 +64,13 @@ void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
                      (unsigned long long)summary.floatWeights,
                      (unsigned long long)summary.floatBytes, summary.modelBpw(),
                      summary.seconds);
+}
+
+/// A JSON number, or null where JSON has no number (NaN, infinity).
+static llvm::json::Value number(double x) {
+  if (!std::isfinite(x))
+    return nullptr;
+  return x;
 }
 
 void printReportJson(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
@@ -72,20 +85,24 @@ void printReportJson(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
           j.attribute("scheme", r.scheme);
           j.attribute("weights", int64_t(r.weights));
           j.attribute("bytes", int64_t(r.bytes));
-          j.attribute("bits_per_weight", r.bitsPerWeight());
-          j.attribute("rmse", r.error.rmse);
-          j.attribute("max_abs_error", r.error.maxAbs);
-          j.attribute("relative_error", r.error.relative);
+          j.attribute("bits_per_weight", number(r.bitsPerWeight()));
+          if (r.preQuantized) {
+            j.attribute("pre_quantized", true);
+            return;
+          }
+          j.attribute("rmse", number(r.error.rmse));
+          j.attribute("max_abs_error", number(r.error.maxAbs));
+          j.attribute("relative_error", number(r.error.relative));
         });
     });
     j.attributeObject("summary", [&] {
       j.attribute("quantized_weights", int64_t(summary.quantizedWeights));
       j.attribute("quantized_bytes", int64_t(summary.quantizedBytes));
-      j.attribute("quantized_bits_per_weight", summary.quantizedBpw());
+      j.attribute("quantized_bits_per_weight", number(summary.quantizedBpw()));
       j.attribute("float_weights", int64_t(summary.floatWeights));
       j.attribute("float_bytes", int64_t(summary.floatBytes));
-      j.attribute("model_bits_per_weight", summary.modelBpw());
-      j.attribute("seconds", summary.seconds);
+      j.attribute("model_bits_per_weight", number(summary.modelBpw()));
+      j.attribute("seconds", number(summary.seconds));
     });
   });
   os << "\n";

@@ -35,6 +35,11 @@ struct LowBitQuantize
     select.report = report;
     select.imatrix = imatrix;
     OpPassManager pm(ModuleOp::getOperationName());
+    if (requantize) {
+      lowbit::LowBitDecodeWeightsPassOptions decode;
+      decode.threads = threads;
+      pm.addPass(lowbit::createLowBitDecodeWeightsPass(decode));
+    }
     pm.addPass(lowbit::createLowBitAssignSchemesPass(assign));
     pm.addPass(lowbit::createLowBitSelectBlockScalesPass(select));
     if (failed(runPipeline(pm, getOperation())))

@@ -1,8 +1,10 @@
 //===- SelectBlockScales.cpp - Quantize constant contraction weights ------===//
 
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
 #include "lowbit/Dialect/LowBit/Transforms/Importance.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
 #include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -130,9 +132,9 @@ struct SelectBlockScales
       }
     }
     auto start = std::chrono::steady_clock::now();
+    std::vector<ReportRow> report = preQuantizedRows();
     SmallVector<linalg::LinalgOp> candidates;
     getOperation().walk([&](linalg::LinalgOp op) { candidates.push_back(op); });
-    std::vector<ReportRow> report;
     // Progress only for people watching a terminal, never in pipes or CI.
     bool progress = ::isatty(2);
     for (size_t i = 0; i < candidates.size(); ++i) {
@@ -155,6 +157,33 @@ struct SelectBlockScales
                             .count();
       writeReport(report, summary);
     }
+  }
+
+  /// Weights that arrive quantized are kept: said once, and a report line
+  /// each (llama-quantize's Q4_K_M with another default would otherwise
+  /// look like a model of five weights).
+  std::vector<ReportRow> preQuantizedRows() {
+    std::vector<PreQuantizedWeight> kept =
+        findPreQuantizedWeights(getOperation());
+    if (kept.empty())
+      return {};
+    emitWarning(getOperation().getLoc(), "lowbit-select-block-scales: ")
+        << summarizePreQuantized(kept)
+        << " arrived quantized and are kept as they are; "
+           "lowbit-quantize{requantize=true} (or lowbit-decode-weights "
+           "first) requantizes them";
+    std::vector<ReportRow> rows;
+    for (const PreQuantizedWeight &w : kept) {
+      ReportRow row;
+      row.name = w.name;
+      row.shape = std::to_string(w.rows) + "x" + std::to_string(w.rowLength);
+      row.scheme = quant::printScheme(w.scheme);
+      row.weights = size_t(w.rows * w.rowLength);
+      row.bytes = size_t(w.bytes);
+      row.preQuantized = true;
+      rows.push_back(row);
+    }
+    return rows;
   }
 
   /// Quantized weights (every packed operand of a lowbit op, imported
@@ -325,7 +354,7 @@ struct SelectBlockScales
     if (w->weightConstant->use_empty()) {
       Attribute data = w->weightConstant.getValue();
       w->weightConstant->erase();
-      releaseIfUnused(data);
+      releaseBlobIfUnused(getOperation(), data);
     }
     return success();
   }
@@ -409,23 +438,6 @@ struct SelectBlockScales
       }
     }
     return true;
-  }
-
-  /// Frees the float data of a replaced weight once nothing refers to it
-  /// (the embedding lookup may still share the classifier's blob), so it is
-  /// neither kept in memory nor written out.
-  void releaseIfUnused(Attribute data) {
-    auto resource = dyn_cast<DenseResourceElementsAttr>(data);
-    if (!resource)
-      return;
-    bool used = false;
-    getOperation().walk([&](arith::ConstantOp c) {
-      used |= c.getValue() == data;
-      return used ? WalkResult::interrupt() : WalkResult::advance();
-    });
-    if (!used)
-      if (auto *entry = resource.getRawHandle().getResource())
-        entry->setBlob(AsmResourceBlob());
   }
 
   void writeReport(const std::vector<ReportRow> &rows,

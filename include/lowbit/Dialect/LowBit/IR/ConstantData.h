@@ -29,6 +29,11 @@ std::optional<ConstantData> constantData(mlir::Attribute value);
 /// The same, for data that must be stored in full (no splat).
 std::optional<llvm::ArrayRef<char>> constantBytes(mlir::Attribute value);
 
+/// Frees the blob behind `data` (a dense_resource) once no arith.constant
+/// under `root` refers to it, so a replaced weight is neither kept in
+/// memory nor written out. Other attributes are left alone.
+void releaseBlobIfUnused(mlir::Operation *root, mlir::Attribute data);
+
 } // namespace lowbit
 
 #endif

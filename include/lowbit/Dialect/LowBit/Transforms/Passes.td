@@ -261,8 +261,45 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
     DefaultSchemeOption,
     MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
     Option<"assignReport", "assign-report", "std::string", "\"\"",
-           "write the assignment (scheme and why, per weight) here, '-' = stdout">
+           "write the assignment (scheme and why, per weight) here, '-' = stdout">,
+    Option<"requantize", "requantize", "bool", "false",
+           "decode weights that arrive quantized and requantize them "
+           "(default: keep them, with a warning)">
   ];
+}
+
+def LowBitDecodeWeightsPass
+    : Pass<"lowbit-decode-weights", "::mlir::ModuleOp"> {
+  let summary = "Turns pre-quantized weights back into float contractions";
+  let description = [{
+    A model imported from a quantized GGUF has most weights packed already
+    (`lowbit.matmul` on a named i8 constant). This pass decodes each to f32
+    (exactly the values the packed weight stands for) and rebuilds the
+    float contraction the importer writes for float weights, so that
+    lowbit-assign-schemes and lowbit-select-block-scales requantize it.
+    Embedding lookups of a decoded table read the f32 table. Used by
+    `lowbit-quantize{requantize=true}`. Memory: 4 bytes per decoded weight.
+
+    Before:
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.ffn_up.weight"} dense_resource<...> : tensor<172x44xi8>
+    %y = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_k>)
+        : tensor<1x64xf32>, tensor<172x44xi8> -> tensor<1x172xf32>
+    ```
+
+    After:
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.ffn_up.weight"} dense_resource<decoded.blk.0.ffn_up.weight> : tensor<172x64xf32>
+    %y = linalg.generic {...} ins(%x, %w : tensor<1x64xf32>, tensor<172x64xf32>) outs(%zero : tensor<1x172xf32>) {...}
+    ```
+  }];
+  let dependentDialects = [
+    "::lowbit::LowBitDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+  let options = [ThreadsOption];
 }
 
 #endif // LOWBIT_TRANSFORMS_PASSES_TD

@@ -15,6 +15,7 @@ struct ReportRow {
   std::string name, shape, scheme;
   size_t weights = 0, bytes = 0;
   quant::ErrorStats error;
+  bool preQuantized = false; ///< arrived quantized and kept: no error known
   double bitsPerWeight() const { return weights ? 8.0 * bytes / weights : 0; }
 };
 
@@ -37,7 +38,8 @@ struct ReportSummary {
 /// summary.
 void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
                       const ReportSummary &summary);
-/// The same as JSON: {"tensors": [...], "summary": {...}}.
+/// The same as JSON: {"tensors": [...], "summary": {...}}. Always valid
+/// JSON: a non-finite figure is null.
 void printReportJson(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
                      const ReportSummary &summary);
 
