@@ -32,3 +32,16 @@ func.func @dynamic_shape(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x
   %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
+
+// -----
+
+// Under strict=true a weight that stays float is an error; by default a
+// warning (above) and a report line (lowbit-select-block-scales.mlir).
+// RUN: not lowbit-opt %s -split-input-file --lowbit-quantize="strict=true" 2>&1 | FileCheck %s --check-prefix=STRICT --implicit-check-not="see current operation"
+// STRICT: error: weight not quantized: dynamic shapes are not supported (strict=true)
+func.func @dynamic_named(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant {lowbit.name = "dyn.weight"} dense<1.0> : tensor<64x8xf32>
+  // expected-warning @+1 {{weight not quantized: dynamic shapes are not supported}}
+  %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}

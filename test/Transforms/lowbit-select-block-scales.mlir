@@ -148,3 +148,17 @@ func.func @no_constant(%x: tensor<2x64xf32>, %w: tensor<64x8xf32>, %i: tensor<2x
   %0 = linalg.matmul ins(%x, %w : tensor<2x64xf32>, tensor<64x8xf32>) outs(%i : tensor<2x8xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// A weight that cannot be quantized stays float with a warning and a
+// report line saying why (strict=true makes it an error:
+// lowbit-select-block-scales-invalid.mlir).
+// CHECK-LABEL: func @dynamic_rows
+// CHECK: linalg.matmul
+// REPORT: dyn.weight  64x8  float  -  not quantized: dynamic shapes are not supported
+func.func @dynamic_rows(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x8xf32> {
+  %w = arith.constant {lowbit.name = "dyn.weight"} dense<1.0> : tensor<64x8xf32>
+  %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
+  return %0 : tensor<?x8xf32>
+}

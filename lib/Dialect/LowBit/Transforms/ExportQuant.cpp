@@ -50,7 +50,7 @@ struct ExportQuant
     lq::Scheme s = op.getScheme().toQuantScheme();
     int64_t rows = resultType.getDimSize(0), k = resultType.getDimSize(1);
     auto skip = [&](const std::string &why) {
-      op.emitWarning("not expressible as !quant.uniform: ") << why;
+      emitWarning(op->getLoc(), "not expressible as !quant.uniform: ") << why;
     };
     if (std::string why = unrepresentable(s, k); !why.empty())
       return skip(why);

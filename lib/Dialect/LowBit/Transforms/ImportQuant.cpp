@@ -83,7 +83,7 @@ struct ImportQuant
       return; // not a constant 2-D weight
     auto q = cast<mq::QuantizedType>(type.getElementType());
     auto skip = [&](const std::string &why) {
-      op.emitWarning("not converted to lowbit: ") << why;
+      emitWarning(op->getLoc(), "not converted to lowbit: ") << why;
     };
     if (!q.getExpressedType().isF32())
       return skip("the expressed type must be f32");

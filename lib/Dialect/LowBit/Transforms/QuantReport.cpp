@@ -36,11 +36,14 @@ void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
     pad(r.name, nameWidth);
     pad(r.shape, shapeWidth);
     pad(r.scheme, schemeWidth);
-    os << llvm::format("%9.4f", r.bitsPerWeight());
+    if (r.weights)
+      os << llvm::format("%9.4f", r.bitsPerWeight());
+    else
+      os << "        -"; // a float weight: not part of the totals
     weights += r.weights;
     bytes += r.bytes;
-    if (r.preQuantized) {
-      os << "  arrived quantized, kept as it is\n";
+    if (!r.note.empty()) {
+      os << "  " << r.note << "\n";
       continue;
     }
     os << llvm::format("  %10.3e  %10.3e  %8.5f\n", r.error.rmse,
@@ -85,9 +88,10 @@ void printReportJson(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
           j.attribute("scheme", r.scheme);
           j.attribute("weights", int64_t(r.weights));
           j.attribute("bytes", int64_t(r.bytes));
-          j.attribute("bits_per_weight", number(r.bitsPerWeight()));
-          if (r.preQuantized) {
-            j.attribute("pre_quantized", true);
+          if (r.weights)
+            j.attribute("bits_per_weight", number(r.bitsPerWeight()));
+          if (!r.note.empty()) {
+            j.attribute("note", r.note);
             return;
           }
           j.attribute("rmse", number(r.error.rmse));

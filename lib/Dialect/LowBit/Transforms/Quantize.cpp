@@ -34,6 +34,7 @@ struct LowBitQuantize
     select.threads = threads;
     select.report = report;
     select.imatrix = imatrix;
+    select.strict = strict;
     OpPassManager pm(ModuleOp::getOperationName());
     if (requantize) {
       lowbit::LowBitDecodeWeightsPassOptions decode;

@@ -180,10 +180,26 @@ struct SelectBlockScales
       row.scheme = quant::printScheme(w.scheme);
       row.weights = size_t(w.rows * w.rowLength);
       row.bytes = size_t(w.bytes);
-      row.preQuantized = true;
+      row.note = "arrived quantized, kept as it is";
       rows.push_back(row);
     }
     return rows;
+  }
+
+  /// The report line of a contraction whose weight stays float.
+  static ReportRow floatRow(linalg::LinalgOp op, const std::string &why) {
+    ReportRow row;
+    row.name = "weight";
+    row.scheme = "float";
+    row.note = "not quantized: " + why;
+    for (Value v : op.getDpsInputs())
+      if (auto c = v.getDefiningOp<arith::ConstantOp>()) {
+        if (StringAttr name = dialect(c).getNameAttrHelper().getAttr(c))
+          row.name = name.str();
+        if (auto type = dyn_cast<RankedTensorType>(c.getType()))
+          row.shape = shapeString(type.getShape());
+      }
+    return row;
   }
 
   /// Quantized weights (every packed operand of a lowbit op, imported
@@ -226,8 +242,14 @@ struct SelectBlockScales
     std::string whyNot;
     std::optional<ContractionWeight> w = matchContractionWeight(op, whyNot);
     if (!w) {
-      if (!whyNot.empty())
-        op.emitWarning("weight not quantized: ") << whyNot;
+      if (whyNot.empty())
+        return success(); // not a contraction on a constant weight
+      // At the op's location, without a dump of the op after it.
+      if (strict)
+        return emitError(op->getLoc(), "weight not quantized: ")
+               << whyNot << " (strict=true)";
+      emitWarning(op->getLoc(), "weight not quantized: ") << whyNot;
+      report.push_back(floatRow(op, whyNot));
       return success();
     }
     // lowbit-assign-schemes' decision wins over this pass's option.
@@ -239,7 +261,7 @@ struct SelectBlockScales
       s = assigned.toQuantScheme();
     WeightRows source(*w);
     if (!source.valid())
-      return op.emitError("cannot read the constant weight '")
+      return emitError(op->getLoc(), "cannot read the constant weight '")
              << w->name << "'";
     size_t numRows = size_t(w->batch * w->n);
     unsigned k = unsigned(w->k);
@@ -249,7 +271,7 @@ struct SelectBlockScales
     std::string err;
     weighted.importance = findImportance(importance, w->name, w->k, err);
     if (!err.empty())
-      return op.emitError(err);
+      return emitError(op->getLoc(), err);
     // Row chunks of about 16 MB of floats: big weights are never copied
     // whole (results do not depend on the chunking: rows are independent).
     size_t chunk = std::max<size_t>(1, (size_t(4) << 20) / std::max(k, 1u));
@@ -272,7 +294,7 @@ struct SelectBlockScales
           size_t r = std::stoul(err.substr(num, end - num)) + first;
           err = err.substr(0, num) + std::to_string(r) + err.substr(end);
         }
-        return op.emitError(err);
+        return emitError(op->getLoc(), err);
       }
       if (wantReport) {
         quant::dequantizeMatrix(s, bytes.data() + first * rowBytes, count, k,

@@ -24,6 +24,10 @@ defvar MethodOption = Option<"method", "method", "std::string", "\"search\"",
     "minmax or search (error-minimising, never worse than rtn)">;
 defvar ThreadsOption = Option<"threads", "threads", "unsigned", "0",
     "quantization threads (0 = all cores); results do not depend on it">;
+defvar StrictOption = Option<"strict", "strict", "bool", "false",
+    "a contraction on a constant weight that cannot be quantized (dynamic "
+    "shapes, unsupported layout) is an error (default: a warning and a "
+    "report line, the weight stays float)">;
 defvar ErrorReportOption = Option<"report", "report", "std::string", "\"\"",
     "write a per-weight table (scheme, bits/weight, RMSE, max error) "
     "to this file (.json for JSON), '-' for stdout">;
@@ -62,6 +66,9 @@ def LowBitSelectBlockScalesPass
     ```
 
     Weights holding NaN or infinity are an error naming the weight and row.
+    A contraction on a constant weight that cannot be quantized (dynamic
+    shapes, a layout lowbit.matmul cannot express) stays float with a
+    warning and a report line saying why; `strict=true` makes it an error.
   }];
   let dependentDialects = [
     "::lowbit::LowBitDialect", "::mlir::arith::ArithDialect",
@@ -71,7 +78,8 @@ def LowBitSelectBlockScalesPass
     Option<"scheme", "scheme", "std::string", "\"q4_k\"",
            "GGUF format (q4_k, q8_0, iq4_xs, ...) or parametric spelling "
            "such as b3:g64:asym:f16:sb256x6 (see docs/Schemes.md)">,
-    MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption
+    MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
+    StrictOption
   ];
 }
 
@@ -260,6 +268,7 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
     RecipeOption, RulesOption, BpwOption, BytesOption, CandidatesOption,
     DefaultSchemeOption,
     MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
+    StrictOption,
     Option<"assignReport", "assign-report", "std::string", "\"\"",
            "write the assignment (scheme and why, per weight) here, '-' = stdout">,
     Option<"requantize", "requantize", "bool", "false",

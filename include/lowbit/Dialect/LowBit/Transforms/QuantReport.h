@@ -15,7 +15,9 @@ struct ReportRow {
   std::string name, shape, scheme;
   size_t weights = 0, bytes = 0;
   quant::ErrorStats error;
-  bool preQuantized = false; ///< arrived quantized and kept: no error known
+  /// Set for weights this pass did not quantize (kept as they arrived, or
+  /// left float with the reason): printed instead of error figures.
+  std::string note;
   double bitsPerWeight() const { return weights ? 8.0 * bytes / weights : 0; }
 };
 
