@@ -383,8 +383,10 @@ void quantizeActivationsLikeKernel(const float *x, unsigned k, unsigned group,
   for (unsigned b = 0; b < k; b += group) {
     unsigned end = std::min(k, b + group);
     float amax = 0.0f;
-    for (unsigned i = b; i < end; ++i)
-      amax = std::max(amax, std::fabs(x[i]));
+    for (unsigned i = b; i < end; ++i) // NaN propagates, as in the kernel
+      amax = std::isnan(x[i]) || std::isnan(amax)
+                 ? NAN
+                 : std::max(amax, std::fabs(x[i]));
     float inv = amax > 0.0f ? 127.0f / amax : 0.0f;
     float scale = amax / 127.0f;
     for (unsigned i = b; i < end; ++i)

@@ -110,6 +110,8 @@ std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
     return err;
   if (options.context > 0 && model.llama)
     model.llama->context = options.context;
+  if (std::string e = checkModel(model); !e.empty())
+    return path + ": " + e;
   if (model.llama) {
     // The KV cache is allocated whole: a context beyond kMaxContext tokens
     // or a cache beyond physical memory cannot run, so refuse it here with

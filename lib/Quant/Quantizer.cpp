@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdio>
 #include <cmath>
 #include <mutex>
 #include <pthread.h>
@@ -61,10 +62,53 @@ double bitsPerWeight(const Scheme &scheme, unsigned rowLength) {
   return 8.0 * double(rowBytes(scheme, rowLength)) / double(rowLength);
 }
 
+namespace {
+
+/// Fits and encodes one block; false when its stored scales cannot hold
+/// it (the block decodes to a non-finite value).
+bool fitAndEncode(const BlockLayout &l, Method method, const float *x,
+                  const float *w, unsigned valid, LogicalBlock &block,
+                  uint8_t *dst, float *decoded) {
+  fitBlock(l, method, x, w, valid, block);
+  encodeBlock(l, block, dst);
+  decodeBlock(l, dst, decoded, valid);
+  for (unsigned i = 0; i < valid; ++i)
+    if (!std::isfinite(decoded[i]))
+      return false;
+  return true;
+}
+
+/// Clips the block's weights to the largest magnitude (found by bisection,
+/// to 2^-24 of the block's maximum) whose fit the scales can hold.
+void fitClamped(const BlockLayout &l, Method method, std::vector<float> &x,
+                const float *w, unsigned valid, LogicalBlock &block,
+                uint8_t *dst, float *decoded) {
+  std::vector<float> original(x.begin(), x.begin() + valid);
+  float hi = 0, lo = 0;
+  for (float v : original)
+    hi = std::max(hi, std::fabs(v));
+  auto clipTo = [&](float limit) {
+    for (unsigned i = 0; i < valid; ++i)
+      x[i] = std::clamp(original[i], -limit, limit);
+  };
+  for (int step = 0; step < 48 && hi - lo > hi * 0x1p-24f; ++step) {
+    float mid = lo + (hi - lo) / 2;
+    clipTo(mid);
+    if (fitAndEncode(l, method, x.data(), w, valid, block, dst, decoded))
+      lo = mid;
+    else
+      hi = mid;
+  }
+  clipTo(lo);
+  fitAndEncode(l, method, x.data(), w, valid, block, dst, decoded);
+}
+
+} // namespace
+
 std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
                            unsigned rowLength, uint8_t *out,
                            const QuantOptions &options,
-                           const std::string &tensorName) {
+                           const std::string &tensorName, QuantStats *stats) {
   std::string invalid = validateScheme(scheme);
   if (!invalid.empty())
     return tensorName + ": invalid scheme: " + invalid;
@@ -103,11 +147,16 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
            "; weights must be finite";
   }
 
+  // The first (row, block) whose scale overflows, when not clamping.
+  std::atomic<size_t> overflowRow{rows};
+  std::atomic<unsigned> overflowBlock{0};
+  std::mutex overflowMutex;
+  std::atomic<size_t> clamped{0};
   parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
     unsigned cap = std::max(row.full.elems, row.tail.elems);
-    std::vector<float> xb(cap), wb(cap);
+    std::vector<float> xb(cap), wb(cap), decoded(cap);
     LogicalBlock block;
-    for (size_t r = begin; r < end; ++r) {
+    for (size_t r = begin; r < end && r < overflowRow.load(); ++r) {
       const float *xr = x + r * rowLength;
       const float *ir = nullptr;
       if (options.importance)
@@ -126,11 +175,44 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
           xb[i] = xr[first + i];
           wb[i] = ir ? ir[first + i] : 1.0f;
         }
-        fitBlock(l, options.method, xb.data(), wb.data(), valid, block);
-        encodeBlock(l, block, dst + size_t(b) * row.full.bytes);
+        uint8_t *blockOut = dst + size_t(b) * row.full.bytes;
+        if (fitAndEncode(l, options.method, xb.data(), wb.data(), valid,
+                         block, blockOut, decoded.data()))
+          continue;
+        if (options.clampScales) {
+          fitClamped(l, options.method, xb, wb.data(), valid, block, blockOut,
+                     decoded.data());
+          ++clamped;
+          continue;
+        }
+        std::lock_guard<std::mutex> lock(overflowMutex);
+        if (r < overflowRow.load()) {
+          overflowRow = r;
+          overflowBlock = b;
+        }
+        break;
       }
     }
   });
+  if (stats)
+    stats->clampedBlocks = clamped.load();
+  if (overflowRow.load() < rows) {
+    size_t r = overflowRow.load();
+    unsigned first = overflowBlock.load() * row.full.elems;
+    unsigned last = std::min(rowLength, first + row.full.elems);
+    float largest = 0;
+    for (unsigned k = first; k < last; ++k)
+      largest = std::max(largest, std::fabs(x[r * rowLength + k]));
+    char magnitude[32];
+    std::snprintf(magnitude, sizeof magnitude, "%g", double(largest));
+    return tensorName + ": row " + std::to_string(r) + ", block " +
+           std::to_string(overflowBlock.load()) + " (columns " +
+           std::to_string(first) + "-" + std::to_string(last - 1) +
+           "): its largest weight, " + magnitude +
+           ", needs a block scale beyond the range of " +
+           scaleTypeName(scheme.scaleType) +
+           "; clamp-scales=true clips such blocks (with a warning)";
+  }
   return "";
 }
 

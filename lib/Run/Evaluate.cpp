@@ -37,6 +37,21 @@ double nll(const std::vector<float> &logits, int32_t target) {
 }
 
 /// Runs the protocol over `text`: for every scored token, calls
+/// Why a score is not a number: NaN or infinite logits (a model whose
+/// weights hold them, or an overflow), counted so the user can find them.
+std::string notFinite(const std::vector<float> &logits, size_t scoredBefore) {
+  size_t nan = 0, inf = 0;
+  for (float l : logits) {
+    nan += std::isnan(l);
+    inf += std::isinf(l);
+  }
+  return "the model's logits are not finite at scored token " +
+         std::to_string(scoredBefore + 1) + " (" + std::to_string(nan) +
+         " NaN, " + std::to_string(inf) + " infinite of " +
+         std::to_string(logits.size()) +
+         "): no perplexity is computed from them";
+}
+
 /// `score(target)` after feeding the token before it to `feed(token, pos)`.
 /// Returns the number of stories, or -1 with `error` set.
 long forEachScored(const RunnableModel &m, const std::string &text,
@@ -93,17 +108,27 @@ std::string evaluatePerplexity(RunnableModel &m, const std::string &text,
   double total = 0;
   size_t scored = 0;
   const std::vector<float> *logits = nullptr;
-  std::string error;
+  std::string error, bad;
   long stories = forEachScored(
       m, text, windows,
-      [&](int32_t tok, int64_t pos) { logits = &m.forward(tok, pos); },
+      [&](int32_t tok, int64_t pos) {
+        if (bad.empty()) // after a non-finite result nothing else matters
+          logits = &m.forward(tok, pos);
+      },
       [&](int32_t target) {
-        total += nll(*logits, target);
+        if (!bad.empty())
+          return;
+        double x = nll(*logits, target);
+        if (!std::isfinite(x))
+          bad = notFinite(*logits, scored);
+        total += x;
         ++scored;
       },
       error);
   if (stories < 0)
     return error;
+  if (!bad.empty())
+    return bad;
   out.stories = stories;
   out.scored = scored;
   out.meanNll = scored ? total / double(scored) : 0;
@@ -118,16 +143,24 @@ std::string evaluateKld(RunnableModel &m, RunnableModel &ref,
   double kl = 0, nllTest = 0, nllRef = 0;
   size_t scored = 0, agree = 0;
   std::vector<float> testLogits, refLogits;
-  std::string error;
+  std::string error, bad;
   long stories = forEachScored(
       m, text, windows,
       [&](int32_t tok, int64_t pos) {
+        if (!bad.empty())
+          return;
         testLogits = m.forward(tok, pos);
         refLogits = ref.forward(tok, pos);
       },
       [&](int32_t target) {
+        if (!bad.empty())
+          return;
         std::vector<double> p = logSoftmax(refLogits),
                             q = logSoftmax(testLogits);
+        if (!std::isfinite(q[size_t(target)]))
+          bad = notFinite(testLogits, scored);
+        else if (!std::isfinite(p[size_t(target)]))
+          bad = "the reference model: " + notFinite(refLogits, scored);
         double d = 0;
         for (size_t i = 0; i < p.size(); ++i)
           d += std::exp(p[i]) * (p[i] - q[i]);
@@ -141,6 +174,8 @@ std::string evaluateKld(RunnableModel &m, RunnableModel &ref,
       error);
   if (stories < 0)
     return error;
+  if (!bad.empty())
+    return bad;
   double n = double(std::max<size_t>(scored, 1));
   out.scored = scored;
   out.meanKld = kl / n;

@@ -45,3 +45,17 @@ func.func @dynamic_named(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x
   %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
 }
+
+// -----
+
+// A finite weight whose q4_0 scale (1e6 / 8) overflows f16: an error naming
+// weight, row and block, not a NaN block and "rmse": -nan in the report.
+func.func @scale_overflow(%x: tensor<32xf32>) -> tensor<1xf32> {
+  %w = arith.constant {lowbit.name = "blk.0.attn_q.weight"} dense<[[0.5, 0.5, 0.5, 1.0e+06, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]]> : tensor<1x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1xf32>) -> tensor<1xf32>
+  // expected-error @+1 {{blk.0.attn_q.weight: row 0, block 0 (columns 0-31): its largest weight, 1e+06, needs a block scale beyond the range of f16; clamp-scales=true clips such blocks (with a warning)}}
+  %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}

@@ -3,6 +3,7 @@
 // RUN: not lowbit-opt %s --lowbit-select-block-scales="scheme=q4_q" 2>&1 | FileCheck %s --check-prefix=BADSCHEME
 // RUN: not lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0 method=minmax" 2>&1 | FileCheck %s --check-prefix=BADMETHOD
 // RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q8_0 report=-" | FileCheck %s --check-prefix=REPORT
+// RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q4_0 clamp-scales=true report=-" 2>&1 | FileCheck %s --check-prefix=CLAMP
 
 // BADSCHEME: error: lowbit-select-block-scales: scheme 'q4_q': unknown scheme field 'q4_q'
 // BADMETHOD: error: lowbit-select-block-scales: method minmax needs an asymmetric scheme, 'q4_0' is symmetric
@@ -161,4 +162,19 @@ func.func @dynamic_rows(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x8
   %w = arith.constant {lowbit.name = "dyn.weight"} dense<1.0> : tensor<64x8xf32>
   %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
   return %0 : tensor<?x8xf32>
+}
+
+// -----
+
+// clamp-scales=true clips a block whose q4_0 scale would overflow f16 (the
+// default is an error: lowbit-select-block-scales-invalid.mlir).
+// CLAMP: warning: blk.0.attn_q.weight: 1 block(s) clipped so that their scales fit f16 (clamp-scales=true)
+// CLAMP: blk.0.attn_q.weight  1x32  q4_0  4.5000  8.414e+04  4.760e+05
+func.func @scale_overflow(%x: tensor<32xf32>) -> tensor<1xf32> {
+  %w = arith.constant {lowbit.name = "blk.0.attn_q.weight"} dense<[[0.5, 0.5, 0.5, 1.0e+06, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]]> : tensor<1x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1xf32>) -> tensor<1xf32>
+  %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
 }

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 using namespace lowbit::quant;
 using namespace lowbit::testing;
@@ -121,6 +122,48 @@ TEST(Quantizer, RejectsNonFiniteWeightsNamingTensorAndRow) {
                        "w2");
   EXPECT_EQ(err, "w2: row 6, column 0 holds an infinity; weights must be "
                  "finite");
+}
+
+TEST(Quantizer, ScaleOverflowIsAnErrorUnlessClamped) {
+  // 1e6 needs a q4_0 scale of 1e6 / 8, beyond f16's 65504: refused by
+  // default (naming row and block); with clampScales the block is clipped
+  // to the largest magnitude its f16 scale holds, and every other block is
+  // quantized exactly as without the outlier.
+  std::vector<float> x = gaussian(4 * 96, 2);
+  Scheme q4 = ggufScheme(Format::Q4_0);
+  std::vector<uint8_t> plain(4 * rowBytes(q4, 96)), q(plain.size());
+  ASSERT_EQ(quantizeMatrix(q4, x.data(), 4, 96, plain.data(), {}, "w"), "");
+  x[2 * 96 + 40] = 1e6f;
+  QuantStats stats;
+  std::string err =
+      quantizeMatrix(q4, x.data(), 4, 96, q.data(), {}, "w", &stats);
+  EXPECT_EQ(err, "w: row 2, block 1 (columns 32-63): its largest weight, "
+                 "1e+06, needs a block scale beyond the range of f16; "
+                 "clamp-scales=true clips such blocks (with a warning)");
+  EXPECT_EQ(stats.clampedBlocks, 0u);
+  QuantOptions clamp;
+  clamp.clampScales = true;
+  ASSERT_EQ(quantizeMatrix(q4, x.data(), 4, 96, q.data(), clamp, "w", &stats),
+            "");
+  EXPECT_EQ(stats.clampedBlocks, 1u);
+  std::vector<float> y(x.size());
+  dequantizeMatrix(q4, q.data(), 4, 96, y.data());
+  for (float v : y)
+    ASSERT_TRUE(std::isfinite(v));
+  EXPECT_GT(y[2 * 96 + 40], 0.9f * 65504.0f * 8.0f); // clipped, not zeroed
+  size_t blockBytes = rowBytes(q4, 96) / 3;
+  for (size_t r = 0; r < 4; ++r)
+    for (size_t b = 0; b < 3; ++b)
+      if (!(r == 2 && b == 1))
+        EXPECT_EQ(std::memcmp(&q[r * 3 * blockBytes + b * blockBytes],
+                              &plain[r * 3 * blockBytes + b * blockBytes],
+                              blockBytes),
+                  0);
+  // f32 scales hold it.
+  std::string err32;
+  Scheme f32 = *parseScheme("b4:g32:sym:f32", err32);
+  std::vector<uint8_t> q32(4 * rowBytes(f32, 96));
+  EXPECT_EQ(quantizeMatrix(f32, x.data(), 4, 96, q32.data(), {}, "w"), "");
 }
 
 TEST(Quantizer, RejectsBadImportanceAndSchemes) {

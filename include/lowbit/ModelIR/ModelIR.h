@@ -74,6 +74,17 @@ std::string describeModel(const class SafetensorsFile &file,
 /// Fails (sets `error`) on tensors of types lowbit cannot compute with.
 ModelDescription describeModel(const GgufFile &file, std::string &error);
 
+/// Checks a description before anything is built from it, so that a file
+/// whose metadata disagrees with its tensors is refused with one line
+/// naming the key or tensor (not an IR that fails to verify, nor forward
+/// text for 2^31 claimed layers): Llama hyper-parameters in range (widths,
+/// heads, rms_norm_eps > 0, rope_theta), every layer's tensors present
+/// with the shapes the hyper-parameters imply and no layer beyond
+/// block_count, a tokenizer of `vocab` tokens whose BOS/EOS/UNK ids lie
+/// inside it, and every weight finite (float tensors read, packed ones
+/// decoded).
+std::string checkModel(const ModelDescription &model);
+
 /// Adds `func @forward(token: index, pos: index, kcache, vcache) ->
 /// logits [1, vocab]` (caches [layers, context, kv_dim], updated in place)
 /// and its helpers to a module built by buildModelIR. Returns an error

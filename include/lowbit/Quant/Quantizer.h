@@ -27,6 +27,16 @@ struct QuantOptions {
   /// shared by all rows, as an imatrix) or rows x rowLength (per weight).
   const float *importance = nullptr;
   bool importancePerWeight = false;
+  /// A block whose weights need a scale beyond the scale type's range (a
+  /// finite 1e6 in an f16-scaled block) is an error by default; with this
+  /// set its weights are clipped to the largest magnitude whose scale fits,
+  /// and counted in QuantStats::clampedBlocks.
+  bool clampScales = false;
+};
+
+/// What quantizeMatrix did beyond writing bytes.
+struct QuantStats {
+  size_t clampedBlocks = 0; ///< blocks clipped under clampScales
 };
 
 /// Bytes one row of `rowLength` weights occupies.
@@ -38,11 +48,13 @@ double bitsPerWeight(const Scheme &scheme, unsigned rowLength);
 
 /// Quantizes rows x rowLength floats into rows x rowBytes bytes. Returns an
 /// empty string, or an error naming `tensorName` and the row (non-finite
-/// weights, bad importance, invalid scheme); `out` is then unspecified.
+/// weights, a block scale that overflows its type, bad importance, invalid
+/// scheme); `out` is then unspecified.
 std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
                            unsigned rowLength, uint8_t *out,
                            const QuantOptions &options,
-                           const std::string &tensorName);
+                           const std::string &tensorName,
+                           QuantStats *stats = nullptr);
 
 /// Decodes rows x rowBytes bytes into rows x rowLength floats.
 void dequantizeMatrix(const Scheme &scheme, const uint8_t *in, size_t rows,

@@ -33,8 +33,11 @@ void Emitter::prepareIntActivations(Value x) {
     forLoop(b, idx(0), idx(nb), idx(1), {}, [&](Value blk, ValueRange) {
       Value xv = readGroup(x, t, blk);
       Value absx = math::AbsFOp::create(b, xv);
+      // maximumf, not maxnumf: a NaN activation makes the group's scale NaN
+      // and so the output NaN, as on the float path, instead of being
+      // dropped as a zero code.
       Value amax =
-          vector::ReductionOp::create(b, vector::CombiningKind::MAXNUMF, absx);
+          vector::ReductionOp::create(b, vector::CombiningKind::MAXIMUMF, absx);
       Value positive =
           arith::CmpFOp::create(b, arith::CmpFPredicate::OGT, amax, f32(0.0f));
       Value inv = arith::SelectOp::create(

@@ -35,6 +35,7 @@ struct LowBitQuantize
     select.report = report;
     select.imatrix = imatrix;
     select.strict = strict;
+    select.clampScales = clampScales;
     OpPassManager pm(ModuleOp::getOperationName());
     if (requantize) {
       lowbit::LowBitDecodeWeightsPassOptions decode;

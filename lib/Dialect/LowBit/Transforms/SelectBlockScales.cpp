@@ -109,6 +109,7 @@ struct SelectBlockScales
     }
     quant::QuantOptions options;
     options.threads = threads;
+    options.clampScales = clampScales;
     if (!quant::parseMethod(method, options.method)) {
       emitError(getOperation().getLoc(),
                 "lowbit-select-block-scales: unknown method '")
@@ -280,12 +281,15 @@ struct SelectBlockScales
     if (wantReport)
       decoded.resize(rows.size());
     quant::ErrorAccumulator error;
+    size_t clampedBlocks = 0;
     for (size_t first = 0; first < numRows; first += chunk) {
       size_t count = std::min(chunk, numRows - first);
       source.read(first, count, rows.data());
+      quant::QuantStats stats;
       err = quant::quantizeMatrix(s, rows.data(), count, k,
                                   bytes.data() + first * rowBytes, weighted,
-                                  w->name);
+                                  w->name, &stats);
+      clampedBlocks += stats.clampedBlocks;
       if (!err.empty()) {
         // Name the row within the whole weight, not within the chunk.
         size_t at = err.find(": row ");
@@ -303,6 +307,11 @@ struct SelectBlockScales
       }
     }
 
+    if (clampedBlocks)
+      emitWarning(op->getLoc(), "")
+          << w->name << ": " << clampedBlocks
+          << " block(s) clipped so that their scales fit "
+          << quant::scaleTypeName(s.scaleType) << " (clamp-scales=true)";
     if (wantReport) {
       ReportRow row;
       row.name = w->name;

@@ -28,6 +28,11 @@ defvar StrictOption = Option<"strict", "strict", "bool", "false",
     "a contraction on a constant weight that cannot be quantized (dynamic "
     "shapes, unsupported layout) is an error (default: a warning and a "
     "report line, the weight stays float)">;
+defvar ClampScalesOption = Option<"clampScales", "clamp-scales", "bool",
+    "false",
+    "clip the weights of blocks whose scale would overflow its type (a "
+    "finite 1e6 in an f16-scaled block), with a warning per weight (default: "
+    "an error naming weight, row and block)">;
 defvar ErrorReportOption = Option<"report", "report", "std::string", "\"\"",
     "write a per-weight table (scheme, bits/weight, RMSE, max error) "
     "to this file (.json for JSON), '-' for stdout">;
@@ -65,7 +70,10 @@ def LowBitSelectBlockScalesPass
         : tensor<1x64xf32>, tensor<32x68xi8> -> tensor<1x32xf32>
     ```
 
-    Weights holding NaN or infinity are an error naming the weight and row.
+    Weights holding NaN or infinity are an error naming the weight and row,
+    and so is a block whose scale would overflow its type (1e6 in an
+    f16-scaled q4_0 block) unless `clamp-scales=true` clips it (a warning
+    counts the clipped blocks).
     A contraction on a constant weight that cannot be quantized (dynamic
     shapes, a layout lowbit.matmul cannot express) stays float with a
     warning and a report line saying why; `strict=true` makes it an error.
@@ -79,7 +87,7 @@ def LowBitSelectBlockScalesPass
            "GGUF format (q4_k, q8_0, iq4_xs, ...) or parametric spelling "
            "such as b3:g64:asym:f16:sb256x6 (see docs/Schemes.md)">,
     MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
-    StrictOption
+    StrictOption, ClampScalesOption
   ];
 }
 
@@ -268,7 +276,7 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
     RecipeOption, RulesOption, BpwOption, BytesOption, CandidatesOption,
     DefaultSchemeOption,
     MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
-    StrictOption,
+    StrictOption, ClampScalesOption,
     Option<"assignReport", "assign-report", "std::string", "\"\"",
            "write the assignment (scheme and why, per weight) here, '-' = stdout">,
     Option<"requantize", "requantize", "bool", "false",

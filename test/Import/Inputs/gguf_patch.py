@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Writes a copy of a GGUF file with values patched in place, for tests of
+what lowbit refuses. Sizes never change: a key keeps its type, a tensor its
+bytes.
+
+  gguf_patch.py in.gguf out.gguf [key=value ...] [tensor@index=float ...]
+                                 [tensor+byte=hexbytes ...]
+
+key=value      a scalar metadata value (integers or floats, by the key's type)
+tensor@i=x     element i of an f32 tensor
+tensor+o=hh..  raw bytes at byte offset o of a tensor's data
+"""
+import struct
+import sys
+
+SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f",
+           7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
+
+
+def read_str(b, o):
+    n = struct.unpack_from("<Q", b, o)[0]
+    return b[o + 8:o + 8 + n].decode(), o + 8 + n
+
+
+def skip_value(b, o, t):
+    if t in SCALARS:
+        return o + struct.calcsize(SCALARS[t])
+    if t == 8:
+        return read_str(b, o)[1]
+    if t == 9:
+        et, n = struct.unpack_from("<IQ", b, o)
+        o += 12
+        for _ in range(n):
+            o = skip_value(b, o, et)
+        return o
+    raise SystemExit("unknown GGUF type %d" % t)
+
+
+def main():
+    src, dst, edits = sys.argv[1], sys.argv[2], sys.argv[3:]
+    b = bytearray(open(src, "rb").read())
+    assert b[:4] == b"GGUF"
+    n_tensors, n_kv = struct.unpack_from("<QQ", b, 8)
+    o = 24
+    keys, alignment = {}, 32
+    for _ in range(n_kv):
+        k, o = read_str(b, o)
+        t = struct.unpack_from("<I", b, o)[0]
+        o += 4
+        keys[k] = (t, o)
+        if k == "general.alignment":
+            alignment = struct.unpack_from("<I", b, o)[0]
+        o = skip_value(b, o, t)
+    tensors = {}
+    for _ in range(n_tensors):
+        name, o = read_str(b, o)
+        nd = struct.unpack_from("<I", b, o)[0]
+        o += 4 + 8 * nd
+        _, off = struct.unpack_from("<IQ", b, o)
+        o += 12
+        tensors[name] = off
+    data = (o + alignment - 1) // alignment * alignment
+    for e in edits:
+        if "@" in e:
+            name, rest = e.split("@", 1)
+            i, x = rest.split("=", 1)
+            struct.pack_into("<f", b, data + tensors[name] + 4 * int(i),
+                             float(x))
+        elif "+" in e:
+            name, rest = e.split("+", 1)
+            off, hexbytes = rest.split("=", 1)
+            raw = bytes.fromhex(hexbytes)
+            at = data + tensors[name] + int(off)
+            b[at:at + len(raw)] = raw
+        else:
+            k, v = e.split("=", 1)
+            t, at = keys[k]
+            fmt = SCALARS[t]
+            struct.pack_into(fmt, b, at, float(v) if fmt in ("<f", "<d")
+                             else int(v))
+    open(dst, "wb").write(b)
+
+
+if __name__ == "__main__":
+    main()
