@@ -71,6 +71,18 @@ bool fitAndEncode(const BlockLayout &l, Method method, const float *x,
                   uint8_t *dst, float *decoded) {
   fitBlock(l, method, x, w, valid, block);
   encodeBlock(l, block, dst);
+  bool hasSecond = l.offset == Offset::FloatMin || l.offset == Offset::SubMin;
+  if (!std::isfinite(readScale(dst + l.dOffset, l.scaleType)) ||
+      (hasSecond && !std::isfinite(readScale(dst + l.secondOffset,
+                                             l.scaleType))))
+    return false;
+  // Finite scales decode to about the block's magnitudes, so only blocks
+  // near the float range need decoding to be sure (cheap: they are rare).
+  float largest = 0;
+  for (unsigned i = 0; i < valid; ++i)
+    largest = std::max(largest, std::fabs(x[i]));
+  if (largest < 0x1p100f)
+    return true;
   decodeBlock(l, dst, decoded, valid);
   for (unsigned i = 0; i < valid; ++i)
     if (!std::isfinite(decoded[i]))
