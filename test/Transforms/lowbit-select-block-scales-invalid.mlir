@@ -59,3 +59,17 @@ func.func @scale_overflow(%x: tensor<32xf32>) -> tensor<1xf32> {
   %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
   return %0 : tensor<1xf32>
 }
+
+// -----
+
+// A 0.6 KB splat claiming 2^32 rows: refused by size before anything is
+// allocated (it ran out of memory).
+func.func @huge_splat(%x: tensor<1x64xf32>) -> tensor<1x4294967296xf32> {
+  %w = arith.constant dense<1.0> : tensor<4294967296x64xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x4294967296xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x4294967296xf32>) -> tensor<1x4294967296xf32>
+  // expected-error @+1 {{weight 'weight' has 274877906944 values, more than lowbit's bound of 2^36}}
+  %0 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w : tensor<1x64xf32>, tensor<4294967296x64xf32>) outs(%i : tensor<1x4294967296xf32>) -> tensor<1x4294967296xf32>
+  return %0 : tensor<1x4294967296xf32>
+}

@@ -235,6 +235,8 @@ struct AssignSchemes
       }
       if (!d.source || !d.source->valid())
         return fail("cannot read weight '" + d.name + "'");
+      if (std::string e = checkWeightSize(d.name, weights, 0); !e.empty())
+        return fail(e);
       BudgetItem item;
       item.name = d.name;
       std::string impError;

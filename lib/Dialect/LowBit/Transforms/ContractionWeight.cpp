@@ -6,6 +6,7 @@
 #include "lowbit/Quant/Half.h"
 
 #include <cstring>
+#include <unistd.h>
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -103,6 +104,20 @@ std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
   if (w.name.empty())
     w.name = "weight";
   return w;
+}
+
+std::string checkWeightSize(const std::string &name, uint64_t elements,
+                            uint64_t bytesHeld) {
+  if (elements > kMaxWeightElements)
+    return "weight '" + name + "' has " + std::to_string(elements) +
+           " values, more than lowbit's bound of 2^36";
+  double memory =
+      double(sysconf(_SC_PHYS_PAGES)) * double(sysconf(_SC_PAGE_SIZE));
+  if (memory > 0 && double(bytesHeld) > memory)
+    return "weight '" + name + "' needs " + std::to_string(bytesHeld >> 20) +
+           " MiB in memory, more than this machine's " +
+           std::to_string(uint64_t(memory) >> 20) + " MiB";
+  return "";
 }
 
 WeightRows::WeightRows(const ContractionWeight &w) {

@@ -3,6 +3,7 @@
 #include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
 #include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
+#include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
 #include "lowbit/Quant/Quantizer.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -148,6 +149,14 @@ LogicalResult decodePreQuantizedWeights(Operation *root, unsigned threads) {
       return nullptr;
     }
     int64_t rows = type.getShape()[0];
+    if (std::string e = checkWeightSize(nameOf(packed),
+                                        uint64_t(rows) * uint64_t(rowLength),
+                                        uint64_t(rows) * uint64_t(rowLength) *
+                                            sizeof(float));
+        !e.empty()) {
+      user->emitError(e);
+      return nullptr;
+    }
     auto floatType = RankedTensorType::get(
         {rows, rowLength}, Float32Type::get(packed.getContext()));
     auto blob = HeapAsmResourceBlob::allocate(

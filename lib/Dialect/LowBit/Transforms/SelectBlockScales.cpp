@@ -267,6 +267,10 @@ struct SelectBlockScales
     size_t numRows = size_t(w->batch * w->n);
     unsigned k = unsigned(w->k);
     size_t rowBytes = quant::rowBytes(s, k);
+    if (std::string e = checkWeightSize(
+            w->name, uint64_t(numRows) * k, uint64_t(numRows) * rowBytes);
+        !e.empty())
+      return emitError(op->getLoc(), e);
     std::vector<uint8_t> bytes(numRows * rowBytes);
     quant::QuantOptions weighted = options;
     std::string err;

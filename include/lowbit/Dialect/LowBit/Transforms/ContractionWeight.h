@@ -34,6 +34,17 @@ struct ContractionWeight {
 std::optional<ContractionWeight>
 matchContractionWeight(mlir::linalg::LinalgOp op, std::string &whyNot);
 
+/// The largest weight lowbit quantizes or decodes: 2^36 values (a 256k x
+/// 256k table; real models' largest tensors hold ~2^32).
+constexpr uint64_t kMaxWeightElements = uint64_t(1) << 36;
+
+/// "" when a weight of `elements` values, of which a pass holds
+/// `bytesHeld` bytes in memory (its packed or decoded copy), is within
+/// kMaxWeightElements and physical memory; else the error naming it (a
+/// 0.6 KB splat can claim 2^32 rows).
+std::string checkWeightSize(const std::string &name, uint64_t elements,
+                            uint64_t bytesHeld);
+
 /// Reads the weight's rows [batch][n][k] as float32 straight from the
 /// constant's data (dense elements or resource blob, f32/f16/bf16, any
 /// layout its indexing map gives), a range of rows at a time, so a big
