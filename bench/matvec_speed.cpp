@@ -15,6 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Codegen/KernelLayout.h"
 #include "lowbit/Harness/CompiledMatmul.h"
 #include "lowbit/Quant/Quantizer.h"
@@ -93,6 +94,8 @@ static double median(std::vector<double> v) {
 }
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   cl::ParseCommandLineOptions(argc, argv, "compiled mat-vec speed\n");
   SmallVector<StringRef> schemeNames, shapeNames, threadNames;
   StringRef(schemes).split(schemeNames, ',');

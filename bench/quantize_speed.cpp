@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Quant/Quantizer.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -37,6 +38,8 @@ static llvm::cl::opt<unsigned> colCount(llvm::cl::Positional,
                                         llvm::cl::init(4096));
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "lowbit-bench-quantize: quantization throughput\n");
   // The matrix and its copy must fit memory comfortably: at most 2^28

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Quant/Half.h"
 
@@ -27,6 +28,8 @@ static llvm::cl::opt<int> layerCount(llvm::cl::Positional,
                                      llvm::cl::init(2));
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   llvm::cl::ParseCommandLineOptions(
       argc, argv, "lowbit-synthetic-gguf: a Llama-7B-shaped f16 GGUF\n");
   if (layerCount < 1 || layerCount > 80) {

@@ -12,3 +12,16 @@
 // MATVEC: USAGE: lowbit-bench-matvec
 // LAYERS: layers must be in [1, 80]
 // SIZE: rows and cols must be > 0
+
+// One rule for threads (include/lowbit/Tools/ThreadsOption.h): LLVM's own
+// --threads, which did nothing, is no longer listed and is refused.
+// RUN: lowbit-opt --help | FileCheck %s --check-prefix=NOTHREADS
+// RUN: lowbit-run --help | FileCheck %s --check-prefix=NOTHREADS
+// RUN: lowbit-compile --help | FileCheck %s --check-prefix=NOTHREADS
+// RUN: lowbit-import --help | FileCheck %s --check-prefix=NOTHREADS
+// RUN: lowbit-export --help | FileCheck %s --check-prefix=NOTHREADS
+// RUN: %bench/lowbit-bench-matvec --help | FileCheck %s --check-prefix=NOTHREADS
+// NOTHREADS-NOT: --threads=<int>
+// RUN: not lowbit-run --threads=8 perplexity x y 2>&1 | FileCheck %s --check-prefix=THREADS
+// RUN: not lowbit-opt -threads 8 %s 2>&1 | FileCheck %s --check-prefix=THREADS
+// THREADS: error: --threads is not an option of lowbit's tools; quantization takes the passes' threads= option, compiled kernels OMP_NUM_THREADS

@@ -18,6 +18,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/InitAll.h"
 #include "lowbit/ModelIR/ImportModelFile.h"
@@ -89,6 +90,8 @@ static int fail(const std::string &msg) {
 }
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
       argc, argv, "lowbit-compile: model -> object file + C header\n");

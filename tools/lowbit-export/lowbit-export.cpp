@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/ModelIR/ExportGguf.h"
 
@@ -38,6 +39,8 @@ static int fail(const std::string &msg) {
 }
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "lowbit-export: model IR -> GGUF\n");
   using Unsupported = lowbit::model::ExportOptions::Unsupported;

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/ModelIR/ImportModelFile.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -48,6 +49,8 @@ static int fail(const std::string &msg) {
 }
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   llvm::InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(
       argc, argv, "lowbit-import: model file (GGUF, llama2.c) -> model IR\n");

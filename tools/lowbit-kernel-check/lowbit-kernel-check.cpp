@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Codegen/KernelLayout.h"
 #include "lowbit/Harness/CompiledMatmul.h"
 #include "lowbit/Quant/Quantizer.h"
@@ -50,6 +51,8 @@ static cl::opt<int> nanToken(
     cl::init(-1));
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   cl::ParseCommandLineOptions(argc, argv, "compiled kernel vs reference\n");
   std::string err;
   auto scheme = quant::parseScheme(schemeText, err);

@@ -19,6 +19,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Run/Evaluate.h"
 #include "lowbit/Run/RunnableModel.h"
 
@@ -160,6 +161,8 @@ static int generate(lowbit::RunnableModel &m, const std::string &prompt) {
 }
 
 int main(int argc, char **argv) {
+  if (lowbit::refuseLLVMThreadsOption(argc, argv))
+    return 1;
   llvm::InitLLVM init(argc, argv);
   // Compiled models allocate and free their temporaries every token; keep
   // freed memory in the heap instead of trimming it back to the kernel
