@@ -3,6 +3,7 @@
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Quant/Quantizer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -427,6 +428,20 @@ std::string GgufFile::parse(const uint8_t *data, size_t size) {
              std::to_string(t.offset + t.bytes) + ") of a data section of " +
              std::to_string(dataSize) + " (truncated or lying file)";
     t.data = data + dataStart + t.offset;
+  }
+  // Tensors may not share bytes (as the safetensors reader requires):
+  // aliased weights would be quantized, exported and edited twice.
+  std::vector<std::pair<uint64_t, size_t>> ranges; // (offset, tensor index)
+  for (size_t i = 0; i < tensors_.size(); ++i)
+    if (tensors_[i].bytes)
+      ranges.emplace_back(tensors_[i].offset, i);
+  std::sort(ranges.begin(), ranges.end());
+  for (size_t i = 1; i < ranges.size(); ++i) {
+    const GgufTensor &prev = tensors_[ranges[i - 1].second];
+    if (ranges[i].first < prev.offset + prev.bytes)
+      return "tensors '" + prev.name + "' and '" +
+             tensors_[ranges[i].second].name +
+             "' overlap in the data section";
   }
   return "";
 }

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <sys/stat.h>
 
 namespace lowbit::model {
 
@@ -118,8 +119,8 @@ std::string findLlama2CTokenizer(const std::string &checkpoint,
       slash == std::string::npos ? "" : checkpoint.substr(0, slash + 1);
   for (std::string name : {"tok" + std::to_string(vocabSize) + ".bin",
                            std::string("tokenizer.bin")})
-    if (std::ifstream(dir + name).good())
-      return dir + name;
+    if (struct stat st; ::stat((dir + name).c_str(), &st) == 0)
+      return dir + name; // opened (and refused if not a file) by the reader
   return "";
 }
 

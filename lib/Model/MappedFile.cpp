@@ -16,14 +16,62 @@ MappedFile::~MappedFile() {
     munmap(const_cast<uint8_t *>(data_), size_);
 }
 
-std::string MappedFile::open(const std::string &path) {
-  int fd = ::open(path.c_str(), O_RDONLY);
-  if (fd < 0)
-    return path + ": cannot open: " + std::strerror(errno);
+int openRegularFile(const std::string &path, std::string &error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) {
+    error = path + ": cannot open: " + std::strerror(errno);
+    return -1;
+  }
   struct stat st;
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    return path + ": not a regular file";
+    error = path + ": not a regular file";
+    return -1;
+  }
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) {
+    ::close(fd);
+    error = path + ": cannot read: " + std::strerror(errno);
+    return -1;
+  }
+  return fd;
+}
+
+std::string readRegularFile(const std::string &path, std::string &contents,
+                            size_t maxBytes) {
+  std::string error;
+  int fd = openRegularFile(path, error);
+  if (fd < 0)
+    return error;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || uint64_t(st.st_size) > maxBytes) {
+    ::close(fd);
+    return path + ": larger than " + std::to_string(maxBytes) + " bytes";
+  }
+  contents.resize(size_t(st.st_size));
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = ::read(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    done += size_t(n);
+  }
+  ::close(fd);
+  contents.resize(done);
+  return "";
+}
+
+std::string MappedFile::open(const std::string &path) {
+  std::string error;
+  int fd = openRegularFile(path, error);
+  if (fd < 0)
+    return error;
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    ::close(fd);
+    return path + ": cannot stat: " + std::strerror(errno);
   }
   size_ = size_t(st.st_size);
   if (size_ == 0) {

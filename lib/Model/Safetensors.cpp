@@ -1,6 +1,7 @@
 //===- Safetensors.cpp - Hugging Face safetensors + config.json -----------===//
 
 #include "lowbit/Model/Safetensors.h"
+#include "lowbit/Model/MappedFile.h"
 
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -104,11 +105,11 @@ const SafetensorsTensor *SafetensorsFile::find(const std::string &name) const {
 }
 
 std::string readHfLlamaConfig(const std::string &path, HfLlamaConfig &c) {
-  auto buffer = llvm::MemoryBuffer::getFile(path);
-  if (!buffer)
-    return path + ": cannot open: " + buffer.getError().message();
-  llvm::Expected<llvm::json::Value> json =
-      llvm::json::parse((*buffer)->getBuffer());
+  std::string text;
+  if (std::string err = readRegularFile(path, text, size_t(16) << 20);
+      !err.empty())
+    return err;
+  llvm::Expected<llvm::json::Value> json = llvm::json::parse(text);
   if (!json)
     return path + ": bad JSON: " + llvm::toString(json.takeError());
   const llvm::json::Object *o = json->getAsObject();

@@ -3,16 +3,18 @@
 #include "lowbit/ModelIR/ImportModelFile.h"
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Llama2C.h"
+#include "lowbit/Model/MappedFile.h"
 #include "lowbit/Model/Safetensors.h"
 #include "lowbit/ModelIR/ModelIR.h"
 
 #include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/SmallString.h"
 #include "llvm/ADT/StringRef.h"
 #include "llvm/Support/Path.h"
 
 #include <cstring>
-#include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace lowbit::model {
@@ -30,13 +32,16 @@ ImportedModel::ImportedModel(ImportedModel &&) = default;
 ImportedModel &ImportedModel::operator=(ImportedModel &&) = default;
 
 ModelFileFormat detectModelFileFormat(const std::string &path) {
-  std::ifstream in(path, std::ios::binary);
+  std::string error;
+  int fd = openRegularFile(path, error); // a FIFO must not block here
   unsigned char head[9] = {};
-  in.read(reinterpret_cast<char *>(head), sizeof head);
-  if (in.gcount() >= 4 && std::memcmp(head, "GGUF", 4) == 0)
+  ssize_t got = fd < 0 ? 0 : ::read(fd, head, sizeof head);
+  if (fd >= 0)
+    ::close(fd);
+  if (got >= 4 && std::memcmp(head, "GGUF", 4) == 0)
     return ModelFileFormat::Gguf;
   // safetensors: a little-endian u64 header length, then the JSON header.
-  if (in.gcount() == 9 && head[8] == '{')
+  if (got == 9 && head[8] == '{')
     return ModelFileFormat::Safetensors;
   return ModelFileFormat::Llama2C;
 }
@@ -53,6 +58,21 @@ static const char *formatName(ModelFileFormat f) {
   return "?";
 }
 
+mlir::OwningOpRef<mlir::ModuleOp> parseModelIRFile(mlir::MLIRContext &ctx,
+                                                   const std::string &path,
+                                                   llvm::SourceMgr &sourceMgr,
+                                                   std::string &error) {
+  int fd = openRegularFile(path, error);
+  if (fd < 0)
+    return nullptr;
+  ::close(fd);
+  mlir::OwningOpRef<mlir::ModuleOp> module = mlir::parseSourceFile<mlir::ModuleOp>(
+      path, sourceMgr, mlir::ParserConfig(&ctx));
+  if (!module)
+    error = "cannot parse " + path;
+  return module;
+}
+
 std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
                             const ImportOptions &options, ImportedModel &out) {
   if (options.context < 0 || options.context > kMaxContext)
@@ -66,7 +86,7 @@ std::string importModelFile(mlir::MLIRContext &ctx, const std::string &path,
   llvm::StringRef ext = llvm::sys::path::extension(path);
   if ((ext == ".gguf" && format != ModelFileFormat::Gguf) ||
       (ext == ".safetensors" && format != ModelFileFormat::Safetensors))
-    if (std::ifstream(path).good())
+    if (struct stat st; ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
       return path + ": named " + ext.str() + " but its content is not " +
              (ext == ".gguf" ? "GGUF (no GGUF magic)"
                              : "safetensors (no JSON header)");

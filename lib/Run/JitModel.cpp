@@ -8,6 +8,7 @@
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/InitAll.h"
 #include "lowbit/ModelIR/GgufMetadata.h"
+#include "lowbit/ModelIR/ImportModelFile.h"
 #include "lowbit/Pipelines/Pipelines.h"
 #include "lowbit/Target/CPU/ModelABI.h"
 
@@ -30,10 +31,11 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   registerAllPasses();
 
   llvm::SourceMgr sourceMgr;
+  std::string parseError;
   OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(path, sourceMgr, ParserConfig(&ctx_));
+      model::parseModelIRFile(ctx_, path, sourceMgr, parseError);
   if (!module)
-    return "cannot parse " + path;
+    return parseError;
   auto forward = module->lookupSymbol<func::FuncOp>("forward");
   if (!forward)
     return path + " has no @forward (import a Llama model with lowbit-import)";

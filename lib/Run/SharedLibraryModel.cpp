@@ -1,11 +1,13 @@
 //===- SharedLibraryModel.cpp - dlopen a compiled model -------------------===//
 
 #include "lowbit/Run/SharedLibraryModel.h"
+#include "lowbit/Model/MappedFile.h"
 
 #include "lowbit/Target/CPU/ModelABI.h"
 #include "lowbit/Target/CPU/WeightsChecksum.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 
 namespace lowbit {
 
@@ -54,6 +56,12 @@ std::string SharedLibraryModel::load(const std::string &path,
   // A path on the command line is a file path: a bare name must not send
   // dlopen through the library search path.
   std::string file = path.find('/') == std::string::npos ? "./" + path : path;
+  // dlopen would block on a FIFO: the one check every reader makes.
+  std::string notAFile;
+  int fd = model::openRegularFile(file, notAFile);
+  if (fd < 0)
+    return "cannot load " + notAFile;
+  ::close(fd);
   handle_ = dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!handle_)
     return std::string("cannot load ") + dlerror();

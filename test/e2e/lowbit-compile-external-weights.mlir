@@ -52,6 +52,15 @@
 // RUNBAD: lowbit-run: error: {{.*}}bad.weights: checksum differs: not the weights {{.*}}m.so was compiled with
 // RUN: not lowbit-run perplexity %t.dir/ext/m.so %t.none --weights %t.dir/short.weights 2>&1 | FileCheck %s --check-prefix=RUNSHORT
 // RUNSHORT: lowbit-run: error: {{.*}}short.weights: size 1000 differs from the compiled model's
+// A FIFO as the weights file (or the library) is refused, not waited on
+// (both used to block forever).
+// RUN: rm -f %t.dir/fifo.weights %t.dir/fifo.so && mkfifo %t.dir/fifo.weights %t.dir/fifo.so
+// RUN: not timeout 20 lowbit-run perplexity %t.dir/ext/m.so %t.none --weights %t.dir/fifo.weights 2>&1 | FileCheck %s --check-prefix=RUNFIFO
+// RUNFIFO: lowbit-run: error: {{.*}}fifo.weights: not a regular file
+// RUN: env LOWBIT_WEIGHTS=%t.dir/fifo.weights not timeout 20 %t.dir/ext/gen 5 2>&1 | FileCheck %s --check-prefix=GENFIFO
+// GENFIFO: fifo.weights: the weights file is not a regular file
+// RUN: not timeout 20 lowbit-run perplexity %t.dir/fifo.so %t.none 2>&1 | FileCheck %s --check-prefix=SOFIFO
+// SOFIFO: lowbit-run: error: cannot load {{.*}}fifo.so: not a regular file
 
 // --weights where there is nothing to map is an error, not ignored.
 // RUN: not lowbit-run perplexity %t.dir/in/m.so %t.none --weights %t.dir/ext/m.weights 2>&1 | FileCheck %s --check-prefix=INSIDE

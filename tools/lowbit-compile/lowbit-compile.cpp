@@ -112,10 +112,10 @@ int main(int argc, char **argv) {
   llvm::StringRef path(inputPath);
   if (path.ends_with(".mlir") || path.ends_with(".mlirbc")) {
     llvm::SourceMgr sourceMgr;
-    module =
-        parseSourceFile<ModuleOp>(inputPath, sourceMgr, ParserConfig(&ctx));
+    std::string error;
+    module = lowbit::model::parseModelIRFile(ctx, inputPath, sourceMgr, error);
     if (!module)
-      return fail("cannot parse " + inputPath);
+      return fail(error);
   } else {
     lowbit::model::ImportOptions options;
     options.configPath = config;

@@ -9,6 +9,7 @@
 #include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/ModelIR/ExportGguf.h"
+#include "lowbit/ModelIR/ImportModelFile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -57,10 +58,11 @@ int main(int argc, char **argv) {
                   tensor::TensorDialect, lowbit::LowBitDialect>();
   MLIRContext ctx(registry);
   llvm::SourceMgr sourceMgr;
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(inputPath, sourceMgr, ParserConfig(&ctx));
+  std::string parseError;
+  OwningOpRef<ModuleOp> module = lowbit::model::parseModelIRFile(
+      ctx, inputPath, sourceMgr, parseError);
   if (!module)
-    return fail("cannot parse " + inputPath);
+    return fail(parseError);
 
   lowbit::model::ExportReport report;
   std::string err =

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <memory>
 #include <string>
@@ -55,6 +56,14 @@ private:
   struct Sources;
   std::unique_ptr<Sources> sources; ///< readers and what the IR points into
 };
+
+/// Parses model IR (.mlir text or .mlirbc bytecode) at `path`, which must
+/// be a regular file (a FIFO is refused, not waited on). `sourceMgr` owns
+/// the buffer and must outlive the module. Null with `error` set.
+mlir::OwningOpRef<mlir::ModuleOp> parseModelIRFile(mlir::MLIRContext &ctx,
+                                                   const std::string &path,
+                                                   llvm::SourceMgr &sourceMgr,
+                                                   std::string &error);
 
 /// Imports the model file at `path`; returns "" or why it cannot (one
 /// line naming the file and what is wrong).

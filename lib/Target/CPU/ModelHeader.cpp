@@ -101,10 +101,13 @@ static inline int lowbit_model_map_weights(const char *path, const char **why) {
   const char *reason = NULL;
   void *base = MAP_FAILED;
   struct stat st;
-  int fd = path ? open(path, O_RDONLY) : -1;
+  /* O_NONBLOCK: a FIFO must not block the open; only regular files map. */
+  int fd = path ? open(path, O_RDONLY | O_NONBLOCK) : -1;
   if (fd < 0)
     reason = "cannot open the weights file";
-  else if (fstat(fd, &st) != 0 || (uint64_t)st.st_size != @WeightsSize@)
+  else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+    reason = "the weights file is not a regular file";
+  else if ((uint64_t)st.st_size != @WeightsSize@)
     reason = "the weights file's size differs from the compiled model's";
   else if ((base = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED)
     reason = "cannot map the weights file";

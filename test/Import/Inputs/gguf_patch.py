@@ -4,11 +4,12 @@ what lowbit refuses. Sizes never change: a key keeps its type, a tensor its
 bytes.
 
   gguf_patch.py in.gguf out.gguf [key=value ...] [tensor@index=float ...]
-                                 [tensor+byte=hexbytes ...]
+                                 [tensor+byte=hexbytes ...] [a:=b ...]
 
 key=value      a scalar metadata value (integers or floats, by the key's type)
 tensor@i=x     element i of an f32 tensor
 tensor+o=hh..  raw bytes at byte offset o of a tensor's data
+a:=b           tensor a's data offset set to tensor b's (aliasing)
 """
 import struct
 import sys
@@ -51,17 +52,21 @@ def main():
         if k == "general.alignment":
             alignment = struct.unpack_from("<I", b, o)[0]
         o = skip_value(b, o, t)
-    tensors = {}
+    tensors, offset_at = {}, {}
     for _ in range(n_tensors):
         name, o = read_str(b, o)
         nd = struct.unpack_from("<I", b, o)[0]
         o += 4 + 8 * nd
         _, off = struct.unpack_from("<IQ", b, o)
+        offset_at[name] = o + 4
         o += 12
         tensors[name] = off
     data = (o + alignment - 1) // alignment * alignment
     for e in edits:
-        if "@" in e:
+        if ":=" in e:
+            a, b_name = e.split(":=", 1)
+            struct.pack_into("<Q", b, offset_at[a], tensors[b_name])
+        elif "@" in e:
             name, rest = e.split("@", 1)
             i, x = rest.split("=", 1)
             struct.pack_into("<f", b, data + tensors[name] + 4 * int(i),
