@@ -321,6 +321,17 @@ inline float searchAsym(const Grid &g, const Slice &s, const Rounder &round,
       s.codes[i] = int(roundClamp((s.x[i] - lo) * iscale, 0.0f, float(g.vmax)));
     tryCodes();
   }
+  // The same lattices anchored at the maximum: anchored only at the
+  // minimum, the search could clip the high end but never the low one, so
+  // a block and its mirror image (-x) got different errors (up to 25x on a
+  // low outlier beside a cluster that needs the lattice to move below it).
+  for (int is = 0; is <= 10; is += 2) { // half the steps: most of the gain
+    float iscale = (float(g.vmax) - 1.0f + 0.2f * float(is)) / (hi - lo);
+    for (unsigned i = 0; i < s.n; ++i)
+      s.codes[i] = int(g.vmax) -
+                   int(roundClamp((hi - s.x[i]) * iscale, 0.0f, float(g.vmax)));
+    tryCodes();
+  }
   for (int it = 0; it < 2; ++it) {
     assignAsym(g, s, best, bestAdd);
     tryCodes();

@@ -166,6 +166,43 @@ TEST(Quantizer, ScaleOverflowIsAnErrorUnlessClamped) {
   EXPECT_EQ(quantizeMatrix(f32, x.data(), 4, 96, q32.data(), {}, "w"), "");
 }
 
+/// Squared error of one row quantized in `s`.
+double rowError(const Scheme &s, const std::vector<float> &x) {
+  unsigned k = unsigned(x.size());
+  std::vector<uint8_t> q(rowBytes(s, k));
+  std::vector<float> y(k);
+  EXPECT_EQ(quantizeMatrix(s, x.data(), 1, k, q.data(), {}, "x"), "");
+  dequantizeMatrix(s, q.data(), 1, k, y.data());
+  double e = 0;
+  for (unsigned i = 0; i < k; ++i)
+    e += (double(x[i]) - y[i]) * (double(x[i]) - y[i]);
+  return e;
+}
+
+TEST(Quantizer, AsymmetricSearchClipsEitherEnd) {
+  // A planted block: a cluster on four levels 1/3 apart and one low
+  // outlier. The best lattice moves below the outlier (step 1/6 from
+  // -7/6); a search anchored only at the minimum cannot find it, and the
+  // mirror image (-x, outlier high) fitted 25x better. Free-offset schemes
+  // fit a block and its mirror alike (up to the f16 rounding of the min).
+  std::vector<float> x(32);
+  const int levels[32] = {0, 0, 1, 1, 2, 3, 1, 0, 0, 1, 2, 2, 1, 1, 2, 3,
+                          0, 3, 2, 1, 3, 0, 2, 2, 0, 2, 2, 3, 1, 3, 2, 2};
+  for (unsigned i = 0; i < 32; ++i)
+    x[i] = float(levels[i]) / 3.0f;
+  x[21] = -1.1164f;
+  std::vector<float> mirror(x);
+  for (float &v : mirror)
+    v = -v;
+  std::string err;
+  for (const char *name : {"q4_1", "b4:g32:asym", "q5_1"}) {
+    Scheme s = *parseScheme(name, err);
+    double a = rowError(s, x), b = rowError(s, mirror);
+    EXPECT_LT(a, 0.002) << name; // was 0.034
+    EXPECT_LT(std::max(a, b) / std::min(a, b), 1.1) << name;
+  }
+}
+
 TEST(Quantizer, RejectsBadImportanceAndSchemes) {
   std::vector<float> x = gaussian(64, 1), imp(64, 1.0f);
   imp[9] = -1;
