@@ -309,7 +309,8 @@ std::optional<Scheme> parseScheme(const std::string &text, std::string &error) {
   if (!haveBits && s.codebook == Codebook::None) {
     error = "'" + text +
             "' names no bit width: a parametric scheme needs bN (e.g. "
-            "b4:g32:sym:f16); to keep a weight in float, use keep";
+            "b4:g32:sym:f16); float weights are f32, f16, bf16 or keep (as "
+            "the input)";
     return std::nullopt;
   }
   s.offset = !asym              ? Offset::None

@@ -73,3 +73,13 @@
 // IR-LABEL: func.func private @lowbit_embedding
 // IR: %[[T:.*]] = arith.constant {lowbit.lookup = "token_embd.weight"} dense_resource<lowbit.token_embd.weight> : tensor<512x54xi8>
 // IR: lowbit.dequantize %[[T]] scheme(#lowbit.scheme<format = q6_k>) : tensor<512x54xi8> -> tensor<512x64xf32>
+
+// llama.cpp's --tensor-type ffn_down=f16 habit: float storage as f16 (not
+// 4 bits with f16 scales); runs JIT and compiled, to the same perplexity.
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="recipe=q4_k_m rules=ffn_down=f16 report=-" -emit-bytecode -o %t.f16rule.mlirbc | FileCheck %s --check-prefix=F16RULE
+// F16RULE: blk.0.ffn_down.weight     64x172    f16 (float)    16.0000   2.5
+// RUN: lowbit-run perplexity %t.f16rule.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt | FileCheck %s --check-prefix=F16PPL
+// RUN: lowbit-compile %t.f16rule.mlirbc -o %t.f16rule.o
+// RUN: %cc -shared %t.f16rule.o %runtime_link -o %t.f16rule.so
+// RUN: lowbit-run perplexity %t.f16rule.so %data/models/tinystories-valid-head/tinystories_valid_head.txt | FileCheck %s --check-prefix=F16PPL
+// F16PPL: perplexity 3.518

@@ -8,7 +8,9 @@
 // RUN: not lowbit-opt %s --lowbit-assign-schemes="recipe=q4_k_m bpw=4" 2>&1 | FileCheck %s --check-prefix=BOTH
 // RUN: not lowbit-opt %s --lowbit-assign-schemes="rules=attn(=q4_k" 2>&1 | FileCheck %s --check-prefix=BADREGEX
 // RUN: not lowbit-opt %s --lowbit-assign-schemes="bpw=1.0" 2>&1 | FileCheck %s --check-prefix=TOOSMALL --implicit-check-not="see current operation"
-// RUN: not lowbit-opt %s --lowbit-assign-schemes="rules=ffn_down=f16" 2>&1 | FileCheck %s --check-prefix=NOBITS
+// RUN: not lowbit-opt %s --lowbit-assign-schemes="rules=ffn_down=sym" 2>&1 | FileCheck %s --check-prefix=NOBITS
+// RUN: lowbit-opt %s --lowbit-assign-schemes="default=q8_0 rules=ffn_down=f16,attn_q=BF16,output=f32" | FileCheck %s --check-prefix=FLOAT
+// RUN: lowbit-opt %s --lowbit-assign-schemes="default=q8_0 rules=ffn_down=f16 report=-" -o /dev/null | FileCheck %s --check-prefix=FLOATREPORT
 // RUN: lowbit-opt %s --lowbit-assign-schemes="rules=ffn_dwn=keep,attn_v=q8_0 report=-" -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNMATCHED
 
 // Two layers of a Llama model (n_layer = 2 from lowbit.model): with q4_k_m,
@@ -41,8 +43,15 @@
 // BOTH: error: lowbit-assign-schemes: give a recipe or a budget (bpw/bytes), not both
 // BADREGEX: error: lowbit-assign-schemes: rule 'attn(=q4_k': bad regex:
 // TOOSMALL: error: lowbit-assign-schemes: the budget of 8384 bytes is below the smallest candidates'
-// A scheme spelling without a bit width is an error, not 4 bits.
-// NOBITS: error: lowbit-assign-schemes: rule scheme 'f16': 'f16' names no bit width: a parametric scheme needs bN (e.g. b4:g32:sym:f16); to keep a weight in float, use keep
+// A scheme spelling without a bit width is an error, not 4 bits; f32, f16
+// and bf16 mean float storage of that type (llama.cpp's --tensor-type
+// x=f16), not 4 bits with f16 scales.
+// NOBITS: error: lowbit-assign-schemes: rule scheme 'sym': 'sym' names no bit width: a parametric scheme needs bN (e.g. b4:g32:sym:f16); float weights are f32, f16, bf16 or keep (as the input)
+// FLOAT-DAG: {lowbit.float_storage = f16, lowbit.keep, lowbit.name = "blk.1.ffn_down.weight"}
+// FLOAT-DAG: {lowbit.float_storage = bf16, lowbit.keep, lowbit.name = "blk.0.attn_q.weight"}
+// FLOAT-DAG: {lowbit.float_storage = f32, lowbit.keep, lowbit.name = "output.weight"}
+// FLOAT-DAG: lowbit.name = "blk.0.attn_v.weight", lowbit.scheme = #lowbit.scheme<format = q8_0>
+// FLOATREPORT: blk.1.ffn_down.weight        64x172     f16 (float) rule ffn_down
 // A rule that matches no weight is a warning, in the report too.
 // UNMATCHED: warning: lowbit-assign-schemes: rule 'ffn_dwn' matches no weight
 // UNMATCHED: warning: rule 'ffn_dwn' matches no weight

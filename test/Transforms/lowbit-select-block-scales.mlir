@@ -178,3 +178,37 @@ func.func @scale_overflow(%x: tensor<32xf32>) -> tensor<1xf32> {
   %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
   return %0 : tensor<1xf32>
 }
+
+// -----
+
+// Float storage of another type (lowbit-assign-schemes' f16/bf16/f32
+// rules): the constant is converted and the contraction (generalized when
+// named) converts each element in its body.
+// CHECK-LABEL: func @float_storage
+// CHECK: %[[W:.*]] = arith.constant {lowbit.float_storage = f16, lowbit.keep, lowbit.name = "blk.0.ffn_down.weight"} dense<{{.*}}> : tensor<2x32xf16>
+// CHECK: linalg.generic {{.*}} ins(%arg0, %[[W]] : tensor<1x32xf32>, tensor<2x32xf16>)
+// CHECK: ^bb0(%[[IN:.*]]: f32, %[[WV:.*]]: f16, %{{.*}}: f32):
+// CHECK: arith.extf %[[WV]] : f16 to f32
+// CHECK-NOT: lowbit.matmul
+// CHECK: %[[B:.*]] = arith.constant {lowbit.float_storage = f32, lowbit.keep, lowbit.name = "blk.0.ffn_up.weight"} dense<{{.*}}> : tensor<2x32xf32>
+// CHECK: linalg.generic {{.*}} ins(%arg0, %[[B]] : tensor<1x32xf32>, tensor<2x32xf32>)
+// CHECK: arith.truncf %{{.*}} : f32 to bf16
+// REPORT: blk.0.ffn_down.weight  2x32  f16 (float)  16.0000
+// REPORT: blk.0.ffn_up.weight  2x32  f32 (float)  32.0000  0.000e+00
+func.func @float_storage(%x: tensor<1x32xf32>) -> (tensor<1x2xf32>, tensor<1x2xf32>) {
+  %w = arith.constant {lowbit.keep, lowbit.float_storage = f16, lowbit.name = "blk.0.ffn_down.weight"} dense<0.1> : tensor<2x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %0 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w : tensor<1x32xf32>, tensor<2x32xf32>) outs(%i : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %b = arith.constant {lowbit.keep, lowbit.float_storage = f32, lowbit.name = "blk.0.ffn_up.weight"} dense<0.5> : tensor<2x32xbf16>
+  %1 = linalg.generic {indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>], iterator_types = ["parallel", "parallel", "reduction"]}
+       ins(%x, %b : tensor<1x32xf32>, tensor<2x32xbf16>) outs(%i : tensor<1x2xf32>) {
+  ^bb0(%xa: f32, %wb: bf16, %acc: f32):
+    %wf = arith.extf %wb : bf16 to f32
+    %m = arith.mulf %xa, %wf : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x2xf32>
+  return %0, %1 : tensor<1x2xf32>, tensor<1x2xf32>
+}

@@ -2,6 +2,7 @@
 
 #include "lowbit/Dialect/LowBit/Transforms/BudgetSolver.h"
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/FloatStorage.h"
 #include "lowbit/Dialect/LowBit/Transforms/Importance.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
@@ -27,6 +28,7 @@ struct Rule {
   std::string pattern;
   std::unique_ptr<llvm::Regex> regex;
   std::optional<quant::Scheme> scheme; ///< nullopt: keep float
+  std::optional<FloatType> floatStorage; ///< f32/f16/bf16: keep as that
 };
 
 /// One weight to decide for (a constant may feed several contractions).
@@ -37,6 +39,7 @@ struct Decision {
   std::optional<WeightRows> source; ///< for the budget solver
   std::optional<quant::Scheme> scheme;
   bool keep = false;
+  std::optional<FloatType> floatStorage; ///< with keep: store as this type
   std::string why;
   std::string llamaCpp; ///< what llama.cpp would store, when it differs
 };
@@ -75,7 +78,10 @@ struct AssignSchemes
       if (!rule.regex->isValid(regexError))
         return (void)fail("rule '" + r + "': bad regex: " + regexError);
       std::string target = r.substr(eq + 1);
-      if (target != "keep") {
+      // f32/f16/bf16: float storage of that type (llama.cpp's
+      // --tensor-type x=f16); keep: float as the input.
+      rule.floatStorage = parseFloatStorage(target, &getContext());
+      if (target != "keep" && !rule.floatStorage) {
         rule.scheme = parse(target, "rule scheme");
         if (!rule.scheme)
           return;
@@ -97,9 +103,14 @@ struct AssignSchemes
       return (void)fail("give a recipe or a budget (bpw/bytes), not both");
     if (bpw > 0 && bytes > 0)
       return (void)fail("give bpw or bytes, not both");
-    auto defaultParsed = parse(defaultScheme, "default scheme");
-    if (!defaultParsed)
-      return;
+    std::optional<FloatType> defaultFloat =
+        parseFloatStorage(defaultScheme, &getContext());
+    std::optional<quant::Scheme> defaultParsed;
+    if (!defaultFloat) {
+      defaultParsed = parse(defaultScheme, "default scheme");
+      if (!defaultParsed)
+        return;
+    }
     quant::Method m;
     if (!quant::parseMethod(method, m))
       return (void)fail("unknown method '" + method + "'");
@@ -131,6 +142,7 @@ struct AssignSchemes
           ruleMatched[i] = true;
           d.scheme = parsedRules[i].scheme;
           d.keep = !d.scheme;
+          d.floatStorage = parsedRules[i].floatStorage;
           d.why = "rule " + parsedRules[i].pattern;
           break;
         }
@@ -145,7 +157,9 @@ struct AssignSchemes
           d.llamaCpp = c.llamaCppFallback + " (rows of " +
                        std::to_string(d.rowLength) + " do not fill its blocks)";
       } else {
-        d.scheme = *defaultParsed;
+        d.scheme = defaultParsed;
+        d.keep = !defaultParsed;
+        d.floatStorage = defaultFloat;
         d.why = "default";
       }
     }
@@ -155,10 +169,14 @@ struct AssignSchemes
     MLIRContext *ctx = &getContext();
     LowBitDialect &attrs = dialect(getOperation());
     for (Decision &d : decisions) {
+      d.constant->removeAttr(attrs.getFloatStorageAttrHelper().getName());
       if (d.keep) {
         d.constant->setAttr(attrs.getKeepAttrHelper().getName(),
                             UnitAttr::get(ctx));
         d.constant->removeAttr(attrs.getSchemeAttrHelper().getName());
+        if (d.floatStorage)
+          attrs.getFloatStorageAttrHelper().setAttr(
+              d.constant, TypeAttr::get(*d.floatStorage));
       } else {
         attrs.getSchemeAttrHelper().setAttr(d.constant,
                                             SchemeAttr::get(ctx, *d.scheme));
@@ -282,7 +300,10 @@ struct AssignSchemes
     for (const Decision &d : decisions) {
       std::string shape =
           std::to_string(d.rows) + "x" + std::to_string(d.rowLength);
-      std::string scheme = d.keep ? "float" : quant::printScheme(*d.scheme);
+      std::string scheme = !d.keep ? quant::printScheme(*d.scheme)
+                           : d.floatStorage
+                               ? floatTypeName(*d.floatStorage) + " (float)"
+                               : "float";
       os << llvm::format("%-28s %-10s %-10s %-24s %s\n", d.name.c_str(),
                          shape.c_str(), scheme.c_str(), d.why.c_str(),
                          d.llamaCpp.c_str());

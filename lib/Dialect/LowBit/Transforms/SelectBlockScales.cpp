@@ -2,6 +2,7 @@
 
 #include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/FloatStorage.h"
 #include "lowbit/Dialect/LowBit/Transforms/Importance.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
@@ -91,10 +92,15 @@ struct SelectBlockScales
     : public lowbit::impl::LowBitSelectBlockScalesPassBase<SelectBlockScales> {
   using Base::Base;
   model::ImportanceMap importance;
+  std::optional<FloatType> fallbackFloat; ///< scheme=f16: float storage
 
   void runOnOperation() override {
     std::string error;
-    std::optional<quant::Scheme> parsed = quant::parseScheme(scheme, error);
+    // f32/f16/bf16: float storage of that type for unassigned weights.
+    fallbackFloat = parseFloatStorage(scheme, &getContext());
+    std::optional<quant::Scheme> parsed =
+        fallbackFloat ? quant::ggufScheme(quant::Format::Q8_0)
+                      : quant::parseScheme(scheme, error);
     if (!parsed) {
       emitError(getOperation().getLoc(), "lowbit-select-block-scales: scheme '")
           << scheme << "': " << error;
@@ -116,7 +122,8 @@ struct SelectBlockScales
           << method << "' (expected rtn, absmax, minmax or search)";
       return signalPassFailure();
     }
-    if (options.method == quant::Method::MinMax && parsed->isSymmetric()) {
+    if (options.method == quant::Method::MinMax && !fallbackFloat &&
+        parsed->isSymmetric()) {
       emitError(getOperation().getLoc(),
                 "lowbit-select-block-scales: method minmax "
                 "needs an asymmetric scheme, '")
@@ -187,6 +194,23 @@ struct SelectBlockScales
     return rows;
   }
 
+  /// Float storage of another type (an f16 rule): converted, reported.
+  LogicalResult storeAsFloat(const ContractionWeight &w, FloatType type,
+                             std::vector<ReportRow> &report) {
+    auto shape = cast<RankedTensorType>(w.weightConstant->getResult(0).getType())
+                     .getShape();
+    ReportRow row;
+    row.name = w.name;
+    row.shape = shapeString(shape);
+    row.scheme = floatTypeName(type) + " (float)";
+    row.weights = size_t(w.batch * w.n * w.k);
+    row.bytes = row.weights * type.getWidth() / 8;
+    if (failed(storeWeightAs(w, type, row.error)))
+      return failure();
+    report.push_back(row);
+    return success();
+  }
+
   /// The report line of a contraction whose weight stays float.
   static ReportRow floatRow(linalg::LinalgOp op, const std::string &why) {
     ReportRow row;
@@ -254,8 +278,17 @@ struct SelectBlockScales
       return success();
     }
     // lowbit-assign-schemes' decision wins over this pass's option.
-    if (dialect(op).getKeepAttrHelper().isAttrPresent(w->weightConstant))
-      return success();
+    LowBitDialect &attrs = dialect(op);
+    if (attrs.getKeepAttrHelper().isAttrPresent(w->weightConstant)) {
+      TypeAttr storage =
+          attrs.getFloatStorageAttrHelper().getAttr(w->weightConstant);
+      if (!storage)
+        return success();
+      return storeAsFloat(*w, cast<FloatType>(storage.getValue()), report);
+    }
+    if (fallbackFloat &&
+        !attrs.getSchemeAttrHelper().isAttrPresent(w->weightConstant))
+      return storeAsFloat(*w, *fallbackFloat, report);
     quant::Scheme s = fallback;
     if (SchemeAttr assigned =
             dialect(op).getSchemeAttrHelper().getAttr(w->weightConstant))
