@@ -213,6 +213,13 @@ std::string checkModel(const ModelDescription &model) {
     const LlamaShape &s = *model.llama;
     if (std::string e = checkHyperParameters(s); !e.empty())
       return e;
+    // lowbit rotates whole heads; a partial rotary width would be ignored
+    // (llama.cpp refuses it for Llama too).
+    for (const auto &[key, value] : model.hyperParameters)
+      if (key == "rope.dimension_count" && value != s.dim / s.heads)
+        return "rope.dimension_count is " + str(value) +
+               ", not the head size " + str(s.dim / s.heads) +
+               " (partial rotary embeddings are not supported)";
     if (std::string e = checkTensors(model.weights, s); !e.empty())
       return e;
     if (std::string e = checkTokenizer(model.metadata, s.vocab); !e.empty())

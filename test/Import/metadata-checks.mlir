@@ -22,6 +22,9 @@
 // RUN: %python %S/Inputs/gguf_patch.py %data/models/stories260K-gguf/stories260K-f32.gguf %t.heads.gguf llama.attention.head_count=7
 // RUN: not lowbit-import %t.heads.gguf -o %t.out 2>&1 | FileCheck %s --check-prefix=HEADS
 // HEADS: error: {{.*}}heads.gguf: embedding_length 64 with 7 heads and 4 KV heads: heads must divide the width into even head sizes and KV heads must divide heads
+// RUN: %python %S/Inputs/gguf_patch.py %data/models/stories260K-gguf/stories260K-f32.gguf %t.rot.gguf llama.rope.dimension_count=4
+// RUN: not lowbit-import %t.rot.gguf -o %t.out 2>&1 | FileCheck %s --check-prefix=ROT
+// ROT: error: {{.*}}rot.gguf: rope.dimension_count is 4, not the head size 8 (partial rotary embeddings are not supported)
 // RUN: %python %S/Inputs/gguf_patch.py %data/models/stories260K-gguf/stories260K-f32.gguf %t.ctx.gguf llama.context_length=4294967295
 // RUN: not lowbit-import %t.ctx.gguf -o %t.out 2>&1 | FileCheck %s --check-prefix=CTX
 // CTX: error: {{.*}}ctx.gguf: a context of 4294967295 tokens is outside [1, 1048576]; pass --context

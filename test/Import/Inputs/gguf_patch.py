@@ -66,23 +66,22 @@ def main():
         if ":=" in e:
             a, b_name = e.split(":=", 1)
             struct.pack_into("<Q", b, offset_at[a], tensors[b_name])
-        elif "@" in e:
-            name, rest = e.split("@", 1)
-            i, x = rest.split("=", 1)
+            continue
+        target, value = e.split("=", 1)
+        if "@" in target:
+            name, i = target.split("@", 1)
             struct.pack_into("<f", b, data + tensors[name] + 4 * int(i),
-                             float(x))
-        elif "+" in e:
-            name, rest = e.split("+", 1)
-            off, hexbytes = rest.split("=", 1)
-            raw = bytes.fromhex(hexbytes)
+                             float(value))
+        elif "+" in target:
+            name, off = target.split("+", 1)
+            raw = bytes.fromhex(value)
             at = data + tensors[name] + int(off)
             b[at:at + len(raw)] = raw
         else:
-            k, v = e.split("=", 1)
-            t, at = keys[k]
+            t, at = keys[target]
             fmt = SCALARS[t]
-            struct.pack_into(fmt, b, at, float(v) if fmt in ("<f", "<d")
-                             else int(v))
+            struct.pack_into(fmt, b, at, float(value) if fmt in ("<f", "<d")
+                             else int(value))
     open(dst, "wb").write(b)
 
 
