@@ -325,7 +325,10 @@ inline float searchAsym(const Grid &g, const Slice &s, const Rounder &round,
   // minimum, the search could clip the high end but never the low one, so
   // a block and its mirror image (-x) got different errors (up to 25x on a
   // low outlier beside a cluster that needs the lattice to move below it).
-  for (int is = 0; is <= 10; is += 2) { // half the steps: most of the gain
+  // Not for K-quant sub-blocks (add <= 0, sub-scales quantized against the
+  // super-block afterwards): there the locally better fits lost after
+  // sub-scale quantization (golden vectors, importance-weighted edge data).
+  for (int is = 0; is <= 10 && !minAtMostZero; is += 2) {
     float iscale = (float(g.vmax) - 1.0f + 0.2f * float(is)) / (hi - lo);
     for (unsigned i = 0; i < s.n; ++i)
       s.codes[i] = int(g.vmax) -
