@@ -1,6 +1,7 @@
 //===- InitAll.cpp - Registration of lowbit and upstream pieces -----------===//
 
 #include "lowbit/InitAll.h"
+#include "lowbit/Calibration/Passes.h"
 #include "lowbit/Conversion/Passes.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Dialect/LowBit/Transforms/BufferizableOpInterfaceImpl.h"
@@ -33,6 +34,7 @@ void lowbit::registerAllPasses() {
   // Pass registration is global: once per process, whoever asks first.
   static bool registered = [] {
     lowbit::registerLowBitTransformsPasses();
+    lowbit::registerLowBitCalibrationPasses();
     lowbit::registerLowBitConversionPasses();
     lowbit::registerAllPipelines();
     mlir::registerAllPasses();

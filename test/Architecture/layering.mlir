@@ -3,6 +3,9 @@
 //
 // The numerics core (Quant, Codegen, Model) knows no MLIR.
 // RUN: not grep -rln "include \"mlir/" %src/lib/Quant %src/lib/Codegen %src/lib/Model %src/include/lowbit/Quant %src/include/lowbit/Codegen %src/include/lowbit/Model
+// The dialect and its passes read no files: importance is IR data
+// (lowbit-attach-importance in lib/Calibration reads calibration files).
+// RUN: not grep -rln "include \"lowbit/Model/" %src/lib/Dialect %src/include/lowbit/Dialect
 // The dialect does not know its lowerings, pipelines or targets.
 // RUN: not grep -rln "include \"lowbit/\(Conversion\|Pipelines\|Target\|Harness\|InitAll\)" %src/lib/Dialect %src/include/lowbit/Dialect
 // The conversions do not know the pipelines, the compile driver or tools.

@@ -55,7 +55,7 @@
 // RUN: lowbit-opt %t.mlirbc --lowbit-quantize="default=q3_k imatrix=%data/models/stories260K-gguf/imatrix-stories1-23.gguf report=-" -o /dev/null | FileCheck %s --check-prefix=IMATRIX
 // IMATRIX: blk.0.attn_q.weight       64x64     q3_k
 // RUN: not lowbit-opt %t.mlirbc --lowbit-quantize="imatrix=%data/models/stories260K-gguf/stories260K-f32.gguf" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BADIMATRIX
-// BADIMATRIX: error: lowbit-select-block-scales: {{.*}}stories260K-f32.gguf: not an imatrix GGUF (general.type is not 'imatrix')
+// BADIMATRIX: error: lowbit-attach-importance: {{.*}}stories260K-f32.gguf: not an imatrix GGUF (general.type is not 'imatrix')
 
 // An f16 checkpoint's tied table follows the quantized classifier too, as
 // in llama.cpp: the lookup decodes a packed row instead of widening f16.

@@ -73,3 +73,16 @@ func.func @huge_splat(%x: tensor<1x64xf32>) -> tensor<1x4294967296xf32> {
   %0 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w : tensor<1x64xf32>, tensor<4294967296x64xf32>) outs(%i : tensor<1x4294967296xf32>) -> tensor<1x4294967296xf32>
   return %0 : tensor<1x4294967296xf32>
 }
+
+// -----
+
+// Importance is IR data, written inline here: one f32 per column.
+func.func @short_importance(%x: tensor<32xf32>) -> tensor<1xf32> {
+  %w = arith.constant {lowbit.name = "blk.0.attn_q.weight", lowbit.importance = dense<[1.0, 2.0]> : tensor<2xf32>} dense<0.5> : tensor<1x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1xf32>) -> tensor<1xf32>
+  // expected-error @+1 {{the importance of 'blk.0.attn_q.weight' must be 32 f32 values, one per column (not a splat)}}
+  %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}

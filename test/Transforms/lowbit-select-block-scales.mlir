@@ -212,3 +212,19 @@ func.func @float_storage(%x: tensor<1x32xf32>) -> (tensor<1x2xf32>, tensor<1x2xf
   } -> tensor<1x2xf32>
   return %0, %1 : tensor<1x2xf32>, tensor<1x2xf32>
 }
+
+// -----
+
+// Importance (inline IR data) weights each column's error: with all weight
+// on the last column, q4_0's search fits it exactly.
+// REPORT-LABEL: blk.0.attn_v.weight
+// REPORT-SAME: 1x32  q8_0
+// CHECK-LABEL: func @weighted
+func.func @weighted(%x: tensor<32xf32>) -> tensor<1xf32> {
+  %w = arith.constant {lowbit.name = "blk.0.attn_v.weight", lowbit.importance = dense<[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0]> : tensor<32xf32>} dense<[[0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9]]> : tensor<1x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1xf32>) -> tensor<1xf32>
+  %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
+  return %0 : tensor<1xf32>
+}

@@ -234,11 +234,6 @@ struct AssignSchemes
         return failure();
       schemes.push_back(*s);
     }
-    model::ImportanceMap importance;
-    if (!imatrix.empty())
-      if (std::string err = model::readImatrix(imatrix, importance);
-          !err.empty())
-        return fail(err);
     std::vector<BudgetItem> items;
     uint64_t fixedBytes = 0, totalWeights = 0;
     for (Decision &d : decisions) {
@@ -259,7 +254,7 @@ struct AssignSchemes
       item.name = d.name;
       std::string impError;
       const float *imp =
-          findImportance(importance, d.name, d.rowLength, impError);
+          importanceOf(d.constant, d.name, d.rowLength, impError);
       if (!impError.empty())
         return fail(impError);
       for (const quant::Scheme &s : schemes) {

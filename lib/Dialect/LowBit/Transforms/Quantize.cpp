@@ -3,6 +3,7 @@
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
 
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITQUANTIZEPASS
@@ -12,6 +13,14 @@ namespace lowbit {
 using namespace mlir;
 
 namespace {
+
+/// A pass option value as the textual pipeline needs it: quoted when it
+/// holds separators (a path with spaces or braces).
+std::string quoteOption(const std::string &value) {
+  if (value.find_first_of(" {}=,'\"") == std::string::npos)
+    return value;
+  return "'" + value + "'";
+}
 
 struct LowBitQuantize
     : public lowbit::impl::LowBitQuantizePassBase<LowBitQuantize> {
@@ -27,20 +36,34 @@ struct LowBitQuantize
     assign.candidates.assign(candidates.begin(), candidates.end());
     assign.method = method;
     assign.report = assignReport;
-    assign.imatrix = imatrix;
     lowbit::LowBitSelectBlockScalesPassOptions select;
     select.scheme = defaultScheme;
     select.method = method;
     select.threads = threads;
     select.report = report;
-    select.imatrix = imatrix;
     select.strict = strict;
     select.clampScales = clampScales;
+    if (!calibration.empty() && !imatrix.empty() && calibration != imatrix) {
+      emitError(getOperation().getLoc(), "lowbit-quantize: imatrix= is an "
+                                         "alias of calibration=; give one");
+      return signalPassFailure();
+    }
+    std::string file = calibration.empty() ? imatrix : calibration;
     OpPassManager pm(ModuleOp::getOperationName());
     if (requantize) {
       lowbit::LowBitDecodeWeightsPassOptions decode;
       decode.threads = threads;
       pm.addPass(lowbit::createLowBitDecodeWeightsPass(decode));
+    }
+    // The attach step lives with calibration (it reads files, which no
+    // quantization pass does); it is found by name in the pass registry.
+    if (!file.empty() &&
+        failed(parsePassPipeline("lowbit-attach-importance{file=" +
+                                     quoteOption(file) + "}",
+                                 pm))) {
+      emitError(getOperation().getLoc(),
+                "lowbit-quantize: lowbit-attach-importance is not registered");
+      return signalPassFailure();
     }
     pm.addPass(lowbit::createLowBitAssignSchemesPass(assign));
     pm.addPass(lowbit::createLowBitSelectBlockScalesPass(select));

@@ -91,7 +91,6 @@ std::string shapeString(ArrayRef<int64_t> shape) {
 struct SelectBlockScales
     : public lowbit::impl::LowBitSelectBlockScalesPassBase<SelectBlockScales> {
   using Base::Base;
-  model::ImportanceMap importance;
   std::optional<FloatType> fallbackFloat; ///< scheme=f16: float storage
 
   void runOnOperation() override {
@@ -131,14 +130,6 @@ struct SelectBlockScales
       return signalPassFailure();
     }
 
-    if (!imatrix.empty()) {
-      std::string err = model::readImatrix(imatrix, importance);
-      if (!err.empty()) {
-        emitError(getOperation().getLoc(), "lowbit-select-block-scales: ")
-            << err;
-        return signalPassFailure();
-      }
-    }
     auto start = std::chrono::steady_clock::now();
     std::vector<ReportRow> report = preQuantizedRows();
     SmallVector<linalg::LinalgOp> candidates;
@@ -307,7 +298,7 @@ struct SelectBlockScales
     std::vector<uint8_t> bytes(numRows * rowBytes);
     quant::QuantOptions weighted = options;
     std::string err;
-    weighted.importance = findImportance(importance, w->name, w->k, err);
+    weighted.importance = importanceOf(w->weightConstant, w->name, w->k, err);
     if (!err.empty())
       return emitError(op->getLoc(), err);
     // Row chunks of about 16 MB of floats: big weights are never copied

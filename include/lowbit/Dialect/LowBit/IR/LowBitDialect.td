@@ -64,6 +64,9 @@ def LowBit_Dialect : Dialect {
     // With `keep`: store the weight as floats of this type (an f32, f16 or
     // bf16 rule, llama.cpp's --tensor-type x=f16) instead of the input's.
     "::mlir::TypeAttr":$float_storage,
+    // Per input column of a weight constant: the mean squared activation
+    // calibration measured (lowbit-attach-importance), weighting errors.
+    "::mlir::ElementsAttr":$importance,
     // An embedding table's float copy used for lookups, by weight name.
     "::mlir::StringAttr":$lookup,
     // The model's hyper-parameters and source format, on the module.

@@ -36,10 +36,6 @@ defvar ClampScalesOption = Option<"clampScales", "clamp-scales", "bool",
 defvar ErrorReportOption = Option<"report", "report", "std::string", "\"\"",
     "write a per-weight table (scheme, bits/weight, RMSE, max error) "
     "to this file (.json for JSON), '-' for stdout">;
-defvar ImatrixOption = Option<"imatrix", "imatrix", "std::string", "\"\"",
-    "llama.cpp imatrix GGUF: errors of each input column weighted by its "
-    "mean squared activation (scale selection and the budget)">;
-
 def LowBitSelectBlockScalesPass
     : Pass<"lowbit-select-block-scales", "::mlir::ModuleOp"> {
   let summary = "Quantizes constant weights of contractions block-wise";
@@ -86,8 +82,8 @@ def LowBitSelectBlockScalesPass
     Option<"scheme", "scheme", "std::string", "\"q4_k\"",
            "GGUF format (q4_k, q8_0, iq4_xs, ...) or parametric spelling "
            "such as b3:g64:asym:f16:sb256x6 (see docs/Schemes.md)">,
-    MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
-    StrictOption, ClampScalesOption
+    MethodOption, ThreadsOption, ErrorReportOption, StrictOption,
+    ClampScalesOption
   ];
 }
 
@@ -132,8 +128,7 @@ def LowBitAssignSchemesPass
     RulesOption, RecipeOption, BpwOption, BytesOption, CandidatesOption,
     MethodOption,
     Option<"report", "report", "std::string", "\"\"",
-           "write the assignment (scheme and why, per weight) here, '-' = stdout">,
-    ImatrixOption
+           "write the assignment (scheme and why, per weight) here, '-' = stdout">
   ];
 }
 
@@ -275,8 +270,14 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
   let options = [
     RecipeOption, RulesOption, BpwOption, BytesOption, CandidatesOption,
     DefaultSchemeOption,
-    MethodOption, ThreadsOption, ErrorReportOption, ImatrixOption,
-    StrictOption, ClampScalesOption,
+    MethodOption, ThreadsOption, ErrorReportOption, StrictOption,
+    ClampScalesOption,
+    Option<"calibration", "calibration", "std::string", "\"\"",
+           "calibration file (llama.cpp imatrix GGUF or lowbit-run "
+           "calibrate): runs lowbit-attach-importance first, so errors are "
+           "weighted by each column's mean squared activation">,
+    Option<"imatrix", "imatrix", "std::string", "\"\"",
+           "llama.cpp's name for calibration= (an alias)">,
     Option<"assignReport", "assign-report", "std::string", "\"\"",
            "write the assignment (scheme and why, per weight) here, '-' = stdout">,
     Option<"requantize", "requantize", "bool", "false",

@@ -1,0 +1,16 @@
+//===- Passes.h - Calibration and importance passes -------------*- C++ -*-===//
+#ifndef LOWBIT_CALIBRATION_PASSES_H
+#define LOWBIT_CALIBRATION_PASSES_H
+
+#include "lowbit/Dialect/LowBit/IR/LowBit.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace lowbit {
+#define GEN_PASS_DECL
+#define GEN_PASS_REGISTRATION
+#include "lowbit/Calibration/Passes.h.inc"
+} // namespace lowbit
+
+#endif // LOWBIT_CALIBRATION_PASSES_H
