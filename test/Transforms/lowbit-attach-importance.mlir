@@ -28,3 +28,6 @@ func.func @wrong_width(%x: tensor<1x32xf32>) -> tensor<1x2xf32> {
   %0 = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>, affine_map<(m, n, k) -> (m, n)>] ins(%x, %w : tensor<1x32xf32>, tensor<2x32xf32>) outs(%i : tensor<1x2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }
+
+// lowbit-import --calibration runs the same step.
+// RUN: lowbit-import %data/models/stories260K/stories260K.bin --calibration %data/models/stories260K-gguf/imatrix-stories1-23.gguf --emit-text | FileCheck %s

@@ -8,7 +8,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Tools/ThreadsOption.h"
+#include "lowbit/Calibration/Passes.h"
 #include "lowbit/ModelIR/ImportModelFile.h"
+#include "mlir/Pass/PassManager.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
 #include "mlir/IR/MLIRContext.h"
@@ -39,6 +41,12 @@ static cl::opt<int64_t> contextLength(
     "context",
     cl::desc("KV cache length of the forward pass (default: the model's)"),
     cl::init(0));
+static cl::opt<std::string> calibrationPath(
+    "calibration",
+    cl::desc("calibration file (llama.cpp imatrix GGUF or lowbit-run "
+             "calibrate) to attach as lowbit.importance "
+             "(lowbit-attach-importance)"),
+    cl::value_desc("path"), cl::init(""));
 static cl::opt<bool> emitText("emit-text",
                               cl::desc("write textual IR instead of bytecode"),
                               cl::init(false));
@@ -66,6 +74,14 @@ int main(int argc, char **argv) {
       !err.empty())
     return fail(err);
   OwningOpRef<ModuleOp> &module = model.module;
+  if (!calibrationPath.empty()) {
+    PassManager pm(&ctx);
+    lowbit::LowBitAttachImportancePassOptions attach;
+    attach.file = calibrationPath;
+    pm.addPass(lowbit::createLowBitAttachImportancePass(attach));
+    if (failed(pm.run(*module)))
+      return 1; // the pass said why
+  }
   std::string errorMessage;
   auto out = openOutputFile(outputPath, &errorMessage);
   if (!out)
