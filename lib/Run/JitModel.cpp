@@ -7,6 +7,8 @@
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
 #include "lowbit/InitAll.h"
+#include "lowbit/Calibration/ActivationRecorder.h"
+#include "lowbit/Calibration/Passes.h"
 #include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/ModelIR/ImportModelFile.h"
 #include "lowbit/Pipelines/Pipelines.h"
@@ -65,6 +67,20 @@ std::string JitModel::load(const std::string &path, const Options &options) {
              "); --reference-kernels runs scalar code";
     attachTarget(*module, *host, *desc);
   }
+  // Calibration: record each weight's input before lowering.
+  std::vector<std::string> recorded;
+  if (options.recorder) {
+    PassManager instrument(&ctx_);
+    LowBitInstrumentActivationsPassOptions instrumentOptions;
+    instrumentOptions.layers = options.recordLayers;
+    instrument.addPass(
+        createLowBitInstrumentActivationsPass(instrumentOptions));
+    if (failed(instrument.run(*module)))
+      return "cannot instrument " + path + " for calibration";
+    for (Attribute name :
+         dialect(*module).getRecordedAttrHelper().getAttr(*module))
+      recorded.push_back(cast<StringAttr>(name).str());
+  }
   PassManager pm(&ctx_);
   LoweringOptions lowering;
   lowering.reference = options.referenceKernels;
@@ -77,6 +93,17 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   engine_ = jitCompile(*module, jitError);
   if (!engine_)
     return jitError;
+  if (options.recorder) {
+    options.recorder->reset(std::move(recorded));
+    engine_->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+      llvm::orc::SymbolMap symbols;
+      symbols[interner(std::string("_mlir_ciface_") +
+                       ActivationRecorder::kHookName)] = {
+          llvm::orc::ExecutorAddr::fromPtr(ActivationRecorder::hookAddress()),
+          llvm::JITSymbolFlags::Exported};
+      return symbols;
+    });
+  }
   auto fn = engine_->lookup(cpu::abiName(cpu::AbiSymbol::Forward));
   if (!fn)
     return std::string("JIT: no ") + cpu::abiName(cpu::AbiSymbol::Forward) +

@@ -12,6 +12,10 @@
 //       --top-k K --top-p P --seed S]   greedy unless T > 0
 //   lowbit-run bench <model> <prompt tokens> [-n decode tokens]
 //       prefill and decode speed (tokens/s)
+//   lowbit-run calibrate <model IR> <text> -o stats.gguf [--chunk N]
+//       [--layers a-b]   activation statistics of every weight's input by
+//       llama-imatrix's protocol, written as an imatrix GGUF (+ lowbit's)
+//   (perplexity, kld and calibrate take --stories a-b: those stories only)
 //   lowbit-run kld <model> <text> --reference <ref model>
 //       mean KL divergence of the model's next-token distribution from the
 //       reference's over the perplexity protocol's scored tokens, both
@@ -20,15 +24,20 @@
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Tools/ThreadsOption.h"
+#include "lowbit/Calibration/ActivationRecorder.h"
+#include "lowbit/Run/Calibrate.h"
 #include "lowbit/Run/Evaluate.h"
 #include "lowbit/Run/RunnableModel.h"
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <chrono>
 #include <cmath>
+#include <unistd.h>
 #include <cstdlib>
 #include <fstream>
 #include <malloc.h>
@@ -37,7 +46,7 @@
 namespace cl = llvm::cl;
 
 static cl::opt<std::string> command(cl::Positional,
-                                    cl::desc("<perplexity|generate|kld|bench>"),
+                                    cl::desc("<perplexity|generate|kld|bench|calibrate>"),
                                     cl::Required);
 static cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model IR>"),
                                       cl::Required);
@@ -74,6 +83,21 @@ static cl::opt<std::string> weightsFile(
     cl::desc("external weights of a compiled model (default: the file the "
              "object names, beside the library)"),
     cl::init(""));
+static cl::opt<std::string>
+    outputPath("o", cl::desc("calibrate: the statistics file to write"),
+               cl::value_desc("path"), cl::init(""));
+static cl::opt<int> chunk("chunk",
+                          cl::desc("calibrate: tokens per chunk (default: "
+                                   "512, or the context if smaller)"),
+                          cl::init(0));
+static cl::opt<std::string>
+    layers("layers", cl::desc("calibrate: only weights of layers a-b"),
+           cl::init(""));
+static cl::opt<std::string>
+    stories("stories",
+            cl::desc("perplexity, kld, calibrate: only stories a-b of the "
+                     "text (1-based, split on <|endoftext|>)"),
+            cl::init(""));
 static cl::opt<bool>
     floatPath("float-path",
               cl::desc("f32 kernels even where int8 dot products exist"));
@@ -93,10 +117,74 @@ static bool readText(const std::string &path, std::string &text) {
   return true;
 }
 
+/// The text to score or calibrate on: the file, cut to --stories.
+static bool readStories(const std::string &path, std::string &text,
+                        std::string &error) {
+  if (!readText(path, text)) {
+    error = "cannot read " + path;
+    return false;
+  }
+  if (stories.empty())
+    return true;
+  std::optional<lowbit::IndexRange> range = lowbit::parseIndexRange(stories);
+  if (!range) {
+    error = "--stories must be a-b, got '" + stories + "'";
+    return false;
+  }
+  std::string selected;
+  error = lowbit::selectStories(text, *range, selected);
+  text = selected;
+  return error.empty();
+}
+
+static int calibrate(lowbit::RunnableModel &m, lowbit::ActivationRecorder &r,
+                     const std::string &path) {
+  std::string text, error;
+  if (!readStories(path, text, error))
+    return fail(error);
+  int64_t chunkSize = chunk > 0 ? chunk : std::min<int64_t>(512, m.context());
+  bool progress = ::isatty(2);
+  auto start = std::chrono::steady_clock::now();
+  lowbit::CalibrationRun run;
+  r.activate();
+  error = lowbit::runCalibration(
+      m, text, chunkSize, run, [&](long k, long n) {
+        if (!progress)
+          return;
+        double s = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+        llvm::errs() << llvm::format(
+            "\rcalibrate: chunk %ld of %ld, %.0f tokens/s", k, n,
+            double(k) * double(chunkSize) / std::max(s, 1e-9));
+      });
+  r.deactivate();
+  if (progress)
+    llvm::errs() << "\n";
+  if (!error.empty())
+    return fail(error);
+  if (!r.error().empty())
+    return fail(r.error());
+  lowbit::CalibrationInfo info;
+  info.dataset = llvm::sys::path::filename(path).str();
+  info.chunks = run.chunks;
+  info.chunkSize = run.chunkSize;
+  if (std::string e = r.writeGguf(outputPath, info); !e.empty())
+    return fail(e);
+  size_t weights = 0;
+  for (const lowbit::ColumnStats &s : r.stats())
+    weights += s.rows != 0;
+  llvm::outs() << llvm::format("calibrate: %ld chunks of %lld tokens, %zu "
+                               "weights' inputs recorded, wrote ",
+                               run.chunks, (long long)run.chunkSize, weights)
+               << outputPath << "\n";
+  return 0;
+}
+
 static int perplexity(lowbit::RunnableModel &m, const std::string &path) {
-  std::string text;
-  if (!readText(path, text))
-    return fail("cannot read " + path);
+  std::string text, error;
+  if (!readStories(path, text, error))
+    return fail(error);
   lowbit::PerplexityResult r;
   if (std::string e = lowbit::evaluatePerplexity(m, text, {window, stride}, r);
       !e.empty())
@@ -110,9 +198,9 @@ static int perplexity(lowbit::RunnableModel &m, const std::string &path) {
 
 static int kld(lowbit::RunnableModel &m, lowbit::RunnableModel &ref,
                const std::string &path) {
-  std::string text;
-  if (!readText(path, text))
-    return fail("cannot read " + path);
+  std::string text, error;
+  if (!readStories(path, text, error))
+    return fail(error);
   lowbit::KldResult r;
   if (std::string e = lowbit::evaluateKld(m, ref, text, {window, stride}, r);
       !e.empty())
@@ -170,13 +258,23 @@ int main(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
   cl::ParseCommandLineOptions(argc, argv, "lowbit-run: run model IR\n");
   if (command != "perplexity" && command != "generate" && command != "kld" &&
-      command != "bench")
+      command != "bench" && command != "calibrate")
     return fail("unknown command '" + command +
-                "' (perplexity, generate, kld, bench)");
+                "' (perplexity, generate, kld, bench, calibrate)");
   lowbit::RunnableModel::Options options;
   options.referenceKernels = referenceKernels;
   options.floatPath = floatPath;
   options.weights = weightsFile;
+  lowbit::ActivationRecorder recorder;
+  if (command == "calibrate") {
+    if (outputPath.empty())
+      return fail("calibrate needs -o <statistics file>");
+    if (llvm::StringRef(modelPath).ends_with(".so"))
+      return fail("calibrate runs model IR (it instruments it), not a "
+                  "compiled library");
+    options.recorder = &recorder;
+    options.recordLayers = layers;
+  }
   std::string err;
   std::unique_ptr<lowbit::RunnableModel> model =
       lowbit::loadModel(modelPath, options, err);
@@ -197,6 +295,8 @@ int main(int argc, char **argv) {
   }
   if (command == "bench")
     return bench(*model, argument);
+  if (command == "calibrate")
+    return calibrate(*model, recorder, argument);
   return command == "perplexity" ? perplexity(*model, argument)
                                  : generate(*model, argument);
 }

@@ -37,4 +37,46 @@ def LowBitAttachImportancePass
   ];
 }
 
+def LowBitInstrumentActivationsPass
+    : Pass<"lowbit-instrument-activations", "::mlir::ModuleOp"> {
+  let summary = "Records the activations each weight multiplies (calibration)";
+  let description = [{
+    Before every contraction on a named constant weight (float, or packed by
+    lowbit.matmul), inserts a call that hands the activation rows to the
+    calibration recorder: `@lowbit_record_activations(id, rows)` with the
+    rows as `memref<*xf32>`, declared with `llvm.emit_c_interface` so the
+    JIT (or a linked program) provides `_mlir_ciface_lowbit_record_activations`.
+    The module gets `lowbit.recorded`, the weight name of each id. The
+    activation's last dimension must be the weight's row length K (the
+    importer's layout); other layouts are left alone with a warning.
+    `layers=a-b` instruments only weights of layers a..b (blk.N.*), so large
+    models can be calibrated in ranges.
+
+    Before:
+
+    ```mlir
+    %0 = linalg.generic {...} ins(%x, %w : tensor<1x64xf32>, tensor<64x64xf32>) ...
+    ```
+
+    After:
+
+    ```mlir
+    %id = arith.constant 0 : i64
+    %b = bufferization.to_buffer %x : tensor<1x64xf32> to memref<1x64xf32>
+    %u = memref.cast %b : memref<1x64xf32> to memref<*xf32>
+    func.call @lowbit_record_activations(%id, %u) : (i64, memref<*xf32>) -> ()
+    %0 = linalg.generic {...} ins(%x, %w : tensor<1x64xf32>, tensor<64x64xf32>) ...
+    ```
+  }];
+  let dependentDialects = [
+    "::lowbit::LowBitDialect", "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::func::FuncDialect", "::mlir::memref::MemRefDialect"
+  ];
+  let options = [
+    Option<"layers", "layers", "std::string", "\"\"",
+           "only layers a-b (e.g. 0-15; default: every weight)">
+  ];
+}
+
 #endif // LOWBIT_CALIBRATION_PASSES_TD

@@ -19,6 +19,7 @@
 #include <vector>
 
 namespace lowbit {
+class ActivationRecorder;
 
 class RunnableModel {
 public:
@@ -28,6 +29,10 @@ public:
     bool floatPath = false; ///< JIT: f32 kernels instead of int8 dots
     std::string
         weights; ///< library: external weights file (default: beside it)
+    /// JIT: instrument the model (lowbit-instrument-activations) and feed
+    /// this recorder; `recordLayers` ("a-b") limits it to those layers.
+    ActivationRecorder *recorder = nullptr;
+    std::string recordLayers;
   };
   virtual ~RunnableModel() = default;
   /// Logits for `token` at position `pos`; updates the KV cache.

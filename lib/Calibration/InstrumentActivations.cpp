@@ -1,0 +1,101 @@
+//===- InstrumentActivations.cpp - lowbit-instrument-activations ----------===//
+
+#include "lowbit/Calibration/ActivationRecorder.h"
+#include "lowbit/Calibration/Passes.h"
+#include "lowbit/Calibration/Range.h"
+#include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/Recipes.h"
+
+namespace lowbit {
+#define GEN_PASS_DEF_LOWBITINSTRUMENTACTIVATIONSPASS
+#include "lowbit/Calibration/Passes.h.inc"
+} // namespace lowbit
+
+using namespace mlir;
+using namespace lowbit;
+
+namespace {
+
+struct InstrumentActivations
+    : public lowbit::impl::LowBitInstrumentActivationsPassBase<
+          InstrumentActivations> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    std::optional<IndexRange> range;
+    if (!layers.empty() && !(range = parseIndexRange(layers))) {
+      emitError(module.getLoc(), "lowbit-instrument-activations: layers '")
+          << layers << "' is not a range a-b";
+      return signalPassFailure();
+    }
+    // (op, activation, weight name) for every named weight's contraction.
+    struct Site {
+      Operation *op;
+      Value activation;
+      std::string name;
+      int64_t k;
+    };
+    std::vector<Site> sites;
+    module.walk([&](Operation *op) {
+      if (auto m = dyn_cast<MatmulOp>(op)) {
+        auto c = m.getPacked().getDefiningOp<arith::ConstantOp>();
+        StringAttr name = c ? dialect(c).getNameAttrHelper().getAttr(c)
+                            : StringAttr();
+        if (name)
+          sites.push_back({op, m.getInput(), name.str(),
+                           m.getInput().getType().getShape().back()});
+      } else if (auto l = dyn_cast<linalg::LinalgOp>(op)) {
+        std::string whyNot;
+        auto w = matchContractionWeight(l, whyNot);
+        if (w && dialect(op).getNameAttrHelper().isAttrPresent(
+                     w->weightConstant))
+          sites.push_back({op, l.getDpsInputs()[1 - w->weightOperand], w->name,
+                           w->k});
+      }
+    });
+    OpBuilder b(&getContext());
+    b.setInsertionPointToEnd(module.getBody());
+    auto unranked = UnrankedMemRefType::get(b.getF32Type(), 0);
+    func::FuncOp hook;
+    SmallVector<Attribute> names;
+    for (const Site &s : sites) {
+      if (range && !range->contains(layerOf(s.name)))
+        continue;
+      auto type = cast<RankedTensorType>(s.activation.getType());
+      if (type.getShape().empty() || type.getShape().back() != s.k) {
+        emitWarning(s.op->getLoc(), "lowbit-instrument-activations: '")
+            << s.name << "' is not recorded: its activation's last "
+            << "dimension is not the row length " << s.k;
+        continue;
+      }
+      if (!hook) {
+        hook = func::FuncOp::create(
+            b, module.getLoc(), ActivationRecorder::kHookName,
+            b.getFunctionType({b.getI64Type(), unranked}, {}));
+        hook.setPrivate();
+        hook->setAttr("llvm.emit_c_interface", b.getUnitAttr());
+      }
+      OpBuilder at(s.op);
+      Location loc = s.op->getLoc();
+      Value id = arith::ConstantOp::create(
+          at, loc, at.getI64IntegerAttr(int64_t(names.size())));
+      auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
+      Value buffer = bufferization::ToBufferOp::create(at, loc, memrefType,
+                                                       s.activation, true);
+      Value cast = memref::CastOp::create(at, loc, unranked, buffer);
+      func::CallOp::create(at, loc, hook, ValueRange{id, cast});
+      names.push_back(b.getStringAttr(s.name));
+    }
+    if (names.empty()) {
+      emitError(module.getLoc(), "lowbit-instrument-activations: no named "
+                                 "weight's contraction to record")
+          << (range ? " in layers " + layers : std::string());
+      return signalPassFailure();
+    }
+    dialect(module).getRecordedAttrHelper().setAttr(module,
+                                                    b.getArrayAttr(names));
+  }
+};
+
+} // namespace
