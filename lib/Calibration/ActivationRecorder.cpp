@@ -11,6 +11,20 @@ namespace lowbit {
 
 namespace {
 
+/// g += x xᵀ on the upper triangle (row i holds columns i..k-1).
+void accumulateGram(double *g, const float *x, int64_t k) {
+  for (int64_t i = 0; i < k; ++i) {
+    double xi = x[i];
+    double *gi = g;
+    const float *xj = x + i;
+    int64_t n = k - i;
+#pragma clang loop vectorize(enable)
+    for (int64_t j = 0; j < n; ++j)
+      gi[j] += xi * double(xj[j]);
+    g += n;
+  }
+}
+
 /// The recorder compiled code feeds; calls come from the thread that runs
 /// the forward pass, between (not inside) parallel kernels.
 ActivationRecorder *active = nullptr;
@@ -51,9 +65,11 @@ void *ActivationRecorder::hookAddress() {
   return reinterpret_cast<void *>(&_mlir_ciface_lowbit_record_activations);
 }
 
-void ActivationRecorder::reset(std::vector<std::string> names) {
-  names_ = std::move(names);
-  stats_.assign(names_.size(), ColumnStats());
+void ActivationRecorder::reset(std::vector<std::vector<std::string>> groups,
+                               bool gram) {
+  groups_ = std::move(groups);
+  gram_ = gram;
+  stats_.assign(groups_.size(), ColumnStats());
   error_.clear();
 }
 
@@ -74,8 +90,10 @@ void ActivationRecorder::record(int64_t id, const float *x, int64_t rows,
     s.sumSquares.assign(size_t(k), 0.0);
     s.sumAbs.assign(size_t(k), 0.0);
     s.maxAbs.assign(size_t(k), 0.0f);
+    if (gram_)
+      s.gram.assign(size_t(k) * size_t(k + 1) / 2, 0.0);
   } else if (int64_t(s.sumSquares.size()) != k) {
-    error_ = "'" + names_[size_t(id)] + "' was recorded with rows of " +
+    error_ = "'" + groups_[size_t(id)][0] + "' was recorded with rows of " +
              std::to_string(s.sumSquares.size()) + " and of " +
              std::to_string(k);
     return;
@@ -88,12 +106,14 @@ void ActivationRecorder::record(int64_t id, const float *x, int64_t rows,
       s.sumAbs[size_t(c)] += std::fabs(v);
       s.maxAbs[size_t(c)] = std::max(s.maxAbs[size_t(c)], std::fabs(row[c]));
     }
+    if (gram_)
+      accumulateGram(s.gram.data(), row, k);
   }
   s.rows += uint64_t(rows);
 }
 
 std::string ActivationRecorder::writeGguf(const std::string &path,
-                                          const CalibrationInfo &info) const {
+                                          const CalibrationInfo &info) {
   using namespace model;
   std::vector<std::pair<std::string, GgufValue>> metadata = {
       {"general.type", GgufValue::ofString("imatrix")},
@@ -119,16 +139,39 @@ std::string ActivationRecorder::writeGguf(const std::string &path,
     t.data = floats(values);
     tensors.push_back(std::move(t));
   };
-  for (size_t i = 0; i < names_.size(); ++i) {
-    const ColumnStats &s = stats_[i];
+  std::vector<GgufValue> gramInputs;
+  for (size_t i = 0; i < groups_.size(); ++i) {
+    ColumnStats &s = stats_[i];
     if (!s.rows)
       continue; // never reached (outside --layers)
     std::vector<float> sum2(s.sumSquares.begin(), s.sumSquares.end()),
         sumAbs(s.sumAbs.begin(), s.sumAbs.end());
-    add(names_[i] + ".in_sum2", sum2);
-    add(names_[i] + ".counts", {float(s.rows)});
-    add(names_[i] + ".lowbit.sum_abs", sumAbs);
-    add(names_[i] + ".lowbit.max_abs", s.maxAbs);
+    // llama.cpp expects every weight's own entry, shared input or not.
+    for (const std::string &name : groups_[i]) {
+      add(name + ".in_sum2", sum2);
+      add(name + ".counts", {float(s.rows)});
+      add(name + ".lowbit.sum_abs", sumAbs);
+      add(name + ".lowbit.max_abs", s.maxAbs);
+    }
+    if (!s.gram.empty()) {
+      std::vector<float> upper(s.gram.begin(), s.gram.end());
+      std::vector<double>().swap(s.gram); // float64 copy no longer needed
+      add(groups_[i][0] + ".lowbit.gram", upper);
+      std::string members;
+      for (const std::string &name : groups_[i])
+        members += (members.empty() ? "" : " ") + name;
+      gramInputs.push_back(GgufValue::ofString(members));
+    }
+  }
+  if (!gramInputs.empty()) {
+    metadata.emplace_back(
+        "lowbit.gram.layout",
+        GgufValue::ofString("XᵀX of an input of K columns, f32, upper "
+                            "triangle row by row: (i, j >= i) at "
+                            "i*K - i*(i-1)/2 + (j-i); stored once under the "
+                            "first weight of each lowbit.gram.inputs entry"));
+    metadata.emplace_back("lowbit.gram.inputs",
+                          GgufValue::ofArray(GgufType::String, gramInputs));
   }
   if (tensors.empty())
     return "nothing was recorded";

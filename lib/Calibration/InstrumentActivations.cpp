@@ -58,7 +58,10 @@ struct InstrumentActivations
     b.setInsertionPointToEnd(module.getBody());
     auto unranked = UnrankedMemRefType::get(b.getF32Type(), 0);
     func::FuncOp hook;
-    SmallVector<Attribute> names;
+    // One record per distinct input: weights whose functions are called
+    // with the same value (q/k/v, gate/up in the importer's IR) share one.
+    llvm::DenseMap<Value, int64_t> idOfInput;
+    SmallVector<SmallVector<Attribute>> groups;
     for (const Site &s : sites) {
       if (range && !range->contains(layerOf(s.name)))
         continue;
@@ -67,6 +70,11 @@ struct InstrumentActivations
         emitWarning(s.op->getLoc(), "lowbit-instrument-activations: '")
             << s.name << "' is not recorded: its activation's last "
             << "dimension is not the row length " << s.k;
+        continue;
+      }
+      Value key = inputKey(module, s.activation);
+      if (auto it = idOfInput.find(key); it != idOfInput.end()) {
+        groups[size_t(it->second)].push_back(b.getStringAttr(s.name));
         continue;
       }
       if (!hook) {
@@ -78,23 +86,48 @@ struct InstrumentActivations
       }
       OpBuilder at(s.op);
       Location loc = s.op->getLoc();
+      idOfInput[key] = int64_t(groups.size());
       Value id = arith::ConstantOp::create(
-          at, loc, at.getI64IntegerAttr(int64_t(names.size())));
+          at, loc, at.getI64IntegerAttr(int64_t(groups.size())));
       auto memrefType = MemRefType::get(type.getShape(), type.getElementType());
       Value buffer = bufferization::ToBufferOp::create(at, loc, memrefType,
                                                        s.activation, true);
       Value cast = memref::CastOp::create(at, loc, unranked, buffer);
       func::CallOp::create(at, loc, hook, ValueRange{id, cast});
-      names.push_back(b.getStringAttr(s.name));
+      groups.push_back({b.getStringAttr(s.name)});
     }
-    if (names.empty()) {
+    if (groups.empty()) {
       emitError(module.getLoc(), "lowbit-instrument-activations: no named "
                                  "weight's contraction to record")
           << (range ? " in layers " + layers : std::string());
       return signalPassFailure();
     }
+    SmallVector<Attribute> recorded;
+    for (auto &g : groups)
+      recorded.push_back(b.getArrayAttr(g));
     dialect(module).getRecordedAttrHelper().setAttr(module,
-                                                    b.getArrayAttr(names));
+                                                    b.getArrayAttr(recorded));
+  }
+
+  /// What identifies an input across weight functions: for an argument of
+  /// a function called exactly once, the value passed at that call.
+  static Value inputKey(ModuleOp module, Value activation) {
+    auto arg = dyn_cast<BlockArgument>(activation);
+    auto fn = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
+                  : func::FuncOp();
+    if (!fn || arg.getOwner() != &fn.getBody().front())
+      return activation;
+    std::optional<SymbolTable::UseRange> uses = fn.getSymbolUses(module);
+    if (!uses)
+      return activation;
+    func::CallOp call;
+    for (const SymbolTable::SymbolUse &use : *uses) {
+      auto c = dyn_cast<func::CallOp>(use.getUser());
+      if (!c || call)
+        return activation; // several callers or another kind of use
+      call = c;
+    }
+    return call ? call.getOperand(arg.getArgNumber()) : activation;
   }
 };
 

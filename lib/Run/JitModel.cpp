@@ -68,7 +68,7 @@ std::string JitModel::load(const std::string &path, const Options &options) {
     attachTarget(*module, *host, *desc);
   }
   // Calibration: record each weight's input before lowering.
-  std::vector<std::string> recorded;
+  std::vector<std::vector<std::string>> recorded;
   if (options.recorder) {
     PassManager instrument(&ctx_);
     LowBitInstrumentActivationsPassOptions instrumentOptions;
@@ -77,9 +77,12 @@ std::string JitModel::load(const std::string &path, const Options &options) {
         createLowBitInstrumentActivationsPass(instrumentOptions));
     if (failed(instrument.run(*module)))
       return "cannot instrument " + path + " for calibration";
-    for (Attribute name :
-         dialect(*module).getRecordedAttrHelper().getAttr(*module))
-      recorded.push_back(cast<StringAttr>(name).str());
+    for (Attribute group :
+         dialect(*module).getRecordedAttrHelper().getAttr(*module)) {
+      recorded.emplace_back();
+      for (Attribute name : cast<ArrayAttr>(group))
+        recorded.back().push_back(cast<StringAttr>(name).str());
+    }
   }
   PassManager pm(&ctx_);
   LoweringOptions lowering;
@@ -94,7 +97,7 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   if (!engine_)
     return jitError;
   if (options.recorder) {
-    options.recorder->reset(std::move(recorded));
+    options.recorder->reset(std::move(recorded), options.recordGram);
     engine_->registerSymbols([](llvm::orc::MangleAndInterner interner) {
       llvm::orc::SymbolMap symbols;
       symbols[interner(std::string("_mlir_ciface_") +

@@ -43,3 +43,12 @@
 // --stories selects for perplexity too (evaluation on the other half).
 // RUN: lowbit-run perplexity %t.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --stories=24-46 | FileCheck %s --check-prefix=HALF
 // HALF: stories 23, scored tokens
+//
+// Inputs shared by q/k/v (and gate/up) are recorded once; --gram adds each
+// input's XᵀX once (under the first weight), whose diagonal is in_sum2.
+// RUN: lowbit-opt %t.mlirbc --lowbit-instrument-activations | FileCheck %s --check-prefix=SHARED
+// SHARED: ["blk.0.attn_q.weight", "blk.0.attn_k.weight", "blk.0.attn_v.weight"]
+// SHARED-SAME: ["blk.0.ffn_gate.weight", "blk.0.ffn_up.weight"]
+// RUN: lowbit-run calibrate %t.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --stories=1-3 --chunk=128 --gram -o %t.gram.gguf
+// RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); import compare_imatrix as c; m, t = c.tensors('%t.gram.gguf'); g = t['blk.2.ffn_down.weight.lowbit.gram']; s = t['blk.2.ffn_down.weight.in_sum2']; k = len(s); d = [g[i * k - i * (i - 1) // 2] for i in range(k)]; print(len(g) == k * (k + 1) // 2, max(abs(a - b) / max(s) for a, b in zip(d, s)) < 1e-6, 'blk.0.attn_k.weight.lowbit.gram' in t, len(m))" | FileCheck %s --check-prefix=GRAM
+// GRAM: True True False

@@ -8,7 +8,7 @@
 
 // Each named weight's input is handed to the recorder before its
 // contraction (float or packed); the module lists the names by id.
-// CHECK: module attributes {lowbit.recorded = ["blk.0.attn_q.weight", "blk.1.ffn_up.weight"]}
+// CHECK: module attributes {lowbit.recorded = {{\[}}["blk.0.attn_q.weight"], ["blk.1.ffn_up.weight"]]}
 // CHECK-LABEL: func.func @float_weight
 // CHECK: %[[ID:.*]] = arith.constant 0 : i64
 // CHECK: %[[B:.*]] = bufferization.to_buffer %arg0 read_only : tensor<1x32xf32> to memref<1x32xf32>
@@ -20,7 +20,7 @@
 // CHECK: call @lowbit_record_activations
 // CHECK: lowbit.matmul
 // CHECK: func.func private @lowbit_record_activations(i64, memref<*xf32>) attributes {llvm.emit_c_interface}
-// LAYER: module attributes {lowbit.recorded = ["blk.1.ffn_up.weight"]}
+// LAYER: module attributes {lowbit.recorded = {{\[}}["blk.1.ffn_up.weight"]]}
 func.func @float_weight(%x: tensor<1x32xf32>) -> tensor<1x2xf32> {
   %w = arith.constant {lowbit.name = "blk.0.attn_q.weight"} dense<1.0> : tensor<2x32xf32>
   %z = arith.constant 0.0 : f32

@@ -93,6 +93,10 @@ static cl::opt<int> chunk("chunk",
 static cl::opt<std::string>
     layers("layers", cl::desc("calibrate: only weights of layers a-b"),
            cl::init(""));
+static cl::opt<bool> gram("gram",
+                          cl::desc("calibrate: also each input's Gram matrix "
+                                   "XᵀX (float64 while running, f32 upper "
+                                   "triangle in the file)"));
 static cl::opt<std::string>
     stories("stories",
             cl::desc("perplexity, kld, calibrate: only stories a-b of the "
@@ -172,8 +176,8 @@ static int calibrate(lowbit::RunnableModel &m, lowbit::ActivationRecorder &r,
   if (std::string e = r.writeGguf(outputPath, info); !e.empty())
     return fail(e);
   size_t weights = 0;
-  for (const lowbit::ColumnStats &s : r.stats())
-    weights += s.rows != 0;
+  for (size_t i = 0; i < r.stats().size(); ++i)
+    weights += r.stats()[i].rows ? r.groups()[i].size() : 0;
   llvm::outs() << llvm::format("calibrate: %ld chunks of %lld tokens, %zu "
                                "weights' inputs recorded, wrote ",
                                run.chunks, (long long)run.chunkSize, weights)
@@ -274,6 +278,7 @@ int main(int argc, char **argv) {
                   "compiled library");
     options.recorder = &recorder;
     options.recordLayers = layers;
+    options.recordGram = gram;
   }
   std::string err;
   std::unique_ptr<lowbit::RunnableModel> model =

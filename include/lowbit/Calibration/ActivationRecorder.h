@@ -4,9 +4,11 @@
 // `_mlir_ciface_lowbit_record_activations(id, rows)` before each recorded
 // contraction; the active recorder accumulates, per id (a weight), per
 // input column: the sum of squares, the sum of magnitudes (both in float64)
-// and the largest magnitude, and the number of rows (tokens). It writes
-// them as a calibration file llama.cpp reads (imatrix GGUF) with lowbit's
-// extra statistics beside them.
+// and the largest magnitude, and the number of rows (tokens); on request
+// the input's Gram matrix XᵀX (float64, upper triangle). An id stands for
+// one distinct input, shared by the weights that multiply it (q/k/v). It
+// writes them as a calibration file llama.cpp reads (imatrix GGUF) with
+// lowbit's extra statistics beside them.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_CALIBRATION_ACTIVATIONRECORDER_H
@@ -21,7 +23,8 @@ namespace lowbit {
 struct ColumnStats {
   std::vector<double> sumSquares, sumAbs;
   std::vector<float> maxAbs;
-  uint64_t rows = 0; ///< tokens seen
+  std::vector<double> gram; ///< upper triangle, row by row, when asked
+  uint64_t rows = 0;        ///< tokens seen
 };
 
 /// What the file says about how the statistics were collected.
@@ -38,8 +41,9 @@ public:
   /// The address of that C interface function, for the JIT's symbol map.
   static void *hookAddress();
 
-  /// One entry per record id: the weight's name and row length.
-  void reset(std::vector<std::string> names);
+  /// One entry per record id: the names of the weights sharing that input;
+  /// `gram`: also accumulate XᵀX (K(K+1)/2 doubles per input).
+  void reset(std::vector<std::vector<std::string>> groups, bool gram);
   /// Makes this recorder the one compiled code feeds (one at a time).
   void activate();
   void deactivate();
@@ -50,16 +54,21 @@ public:
   /// Set when compiled code reported an id or width that does not match.
   const std::string &error() const { return error_; }
 
-  const std::vector<std::string> &names() const { return names_; }
+  const std::vector<std::vector<std::string>> &groups() const {
+    return groups_;
+  }
   const std::vector<ColumnStats> &stats() const { return stats_; }
 
   /// The imatrix GGUF: `<w>.in_sum2` and `<w>.counts` with llama.cpp's
-  /// metadata, plus `<w>.lowbit.sum_abs` and `<w>.lowbit.max_abs`.
-  std::string writeGguf(const std::string &path,
-                        const CalibrationInfo &info) const;
+  /// metadata, plus `<w>.lowbit.sum_abs` and `<w>.lowbit.max_abs` for every
+  /// weight, and `<first>.lowbit.gram` (f32 upper triangle) once per
+  /// input, with `lowbit.gram.inputs` naming the weights that share it.
+  /// Gram storage is released as it is written.
+  std::string writeGguf(const std::string &path, const CalibrationInfo &info);
 
 private:
-  std::vector<std::string> names_;
+  std::vector<std::vector<std::string>> groups_;
+  bool gram_ = false;
   std::vector<ColumnStats> stats_;
   std::string error_;
 };

@@ -46,7 +46,9 @@ def LowBitInstrumentActivationsPass
     calibration recorder: `@lowbit_record_activations(id, rows)` with the
     rows as `memref<*xf32>`, declared with `llvm.emit_c_interface` so the
     JIT (or a linked program) provides `_mlir_ciface_lowbit_record_activations`.
-    The module gets `lowbit.recorded`, the weight name of each id. The
+    Weights whose functions are called with the same value (q/k/v and
+    gate/up in the importer's IR) share one id, so their input is recorded
+    once. The module gets `lowbit.recorded`: per id, the weights' names. The
     activation's last dimension must be the weight's row length K (the
     importer's layout); other layouts are left alone with a warning.
     `layers=a-b` instruments only weights of layers a..b (blk.N.*), so large

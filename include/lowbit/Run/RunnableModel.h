@@ -33,6 +33,7 @@ public:
     /// this recorder; `recordLayers` ("a-b") limits it to those layers.
     ActivationRecorder *recorder = nullptr;
     std::string recordLayers;
+    bool recordGram = false; ///< also each input's Gram matrix XᵀX
   };
   virtual ~RunnableModel() = default;
   /// Logits for `token` at position `pos`; updates the KV cache.

@@ -67,8 +67,8 @@ def LowBit_Dialect : Dialect {
     // Per input column of a weight constant: the mean squared activation
     // calibration measured (lowbit-attach-importance), weighting errors.
     "::mlir::ElementsAttr":$importance,
-    // On the module, from lowbit-instrument-activations: the weight names
-    // whose inputs each record id stands for, in id order.
+    // On the module, from lowbit-instrument-activations: per record id (one
+    // distinct input), the names of the weights multiplying it.
     "::mlir::ArrayAttr":$recorded,
     // An embedding table's float copy used for lookups, by weight name.
     "::mlir::StringAttr":$lookup,
