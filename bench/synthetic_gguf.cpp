@@ -83,6 +83,32 @@ int main(int argc, char **argv) {
       {"llama.block_count", GgufValue::ofU32(uint32_t(layers))},
       {"llama.rope.dimension_count", GgufValue::ofU32(128)},
       {"llama.attention.layer_norm_rms_epsilon", GgufValue::ofF32(1e-5f)}};
+  // A llama tokenizer whose pieces are the bytes (so any text encodes) and
+  // placeholders, so that text protocols (calibrate, perplexity) run.
+  std::vector<GgufValue> tokens, scores, types;
+  for (int64_t id = 0; id < vocab; ++id) {
+    char piece[16];
+    if (id < 3)
+      std::snprintf(piece, sizeof piece, "%s",
+                    id == 0 ? "<unk>" : id == 1 ? "<s>" : "</s>");
+    else if (id < 3 + 256)
+      std::snprintf(piece, sizeof piece, "<0x%02X>", unsigned(id - 3));
+    else
+      std::snprintf(piece, sizeof piece, "<unused%lld>", (long long)id);
+    tokens.push_back(GgufValue::ofString(piece));
+    scores.push_back(GgufValue::ofF32(0.0f));
+    types.push_back(GgufValue::ofI32(id < 3 ? 3 : id < 259 ? 6 : 5));
+  }
+  meta.emplace_back("tokenizer.ggml.model", GgufValue::ofString("llama"));
+  meta.emplace_back("tokenizer.ggml.tokens",
+                    GgufValue::ofArray(GgufType::String, std::move(tokens)));
+  meta.emplace_back("tokenizer.ggml.scores",
+                    GgufValue::ofArray(GgufType::F32, std::move(scores)));
+  meta.emplace_back("tokenizer.ggml.token_type",
+                    GgufValue::ofArray(GgufType::I32, std::move(types)));
+  meta.emplace_back("tokenizer.ggml.bos_token_id", GgufValue::ofU32(1));
+  meta.emplace_back("tokenizer.ggml.eos_token_id", GgufValue::ofU32(2));
+  meta.emplace_back("tokenizer.ggml.unknown_token_id", GgufValue::ofU32(0));
   std::string err = writeGguf(outputPath, meta, tensors);
   if (!err.empty()) {
     std::fprintf(stderr, "%s\n", err.c_str());
