@@ -2,11 +2,14 @@
 
 #include "lowbit/Calibration/Passes.h"
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Imatrix.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <cstring>
+#include <memory>
+#include <mutex>
 
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITATTACHIMPORTANCEPASS
@@ -68,11 +71,79 @@ struct AttachImportance
                                              std::move(blob)));
       ++attached;
     }
+    if (failed(attachGrams(weights)))
+      return signalPassFailure();
     if (attached == 0) {
       emitError(module.getLoc(), "lowbit-attach-importance: ")
           << file << " has no entry for any weight of this model";
       return signalPassFailure();
     }
+  }
+
+  /// `<first>.lowbit.gram` of each input in `lowbit.gram.inputs` becomes
+  /// `lowbit.gram` on every weight of that input: one blob that maps the
+  /// file (which stays mapped for the process), not a copy.
+  LogicalResult
+  attachGrams(const llvm::MapVector<Operation *, int64_t> &weights) {
+    auto gguf = std::make_unique<model::GgufFile>();
+    if (std::string err = gguf->open(file); !err.empty())
+      return emitError(getOperation().getLoc(), "lowbit-attach-importance: ")
+             << err;
+    const model::GgufValue *inputs = gguf->find("lowbit.gram.inputs");
+    if (!inputs)
+      return success(); // llama.cpp's files and calibrations without --gram
+    llvm::StringMap<std::pair<Operation *, int64_t>> byName;
+    LowBitDialect &attrs = dialect(getOperation());
+    for (auto [op, k] : weights)
+      if (StringAttr name = attrs.getNameAttrHelper().getAttr(op))
+        byName[name.getValue()] = {op, k};
+    for (const model::GgufValue &entry : inputs->items) {
+      SmallVector<StringRef> members;
+      StringRef(entry.s).split(members, ' ', -1, false);
+      if (members.empty())
+        continue;
+      const model::GgufTensor *t =
+          gguf->findTensor(members.front().str() + ".lowbit.gram");
+      if (!t || t->type != uint32_t(model::GgmlType::F32))
+        return emitError(getOperation().getLoc(),
+                         "lowbit-attach-importance: ")
+               << file << ": no f32 '" << members.front()
+               << ".lowbit.gram' for lowbit.gram.inputs";
+      ElementsAttr gram;
+      for (StringRef member : members) {
+        auto it = byName.find(member);
+        if (it == byName.end())
+          continue;
+        int64_t k = it->second.second;
+        if (t->bytes != uint64_t(k) * uint64_t(k + 1) / 2 * 4)
+          return emitError(it->second.first->getLoc(),
+                           "lowbit-attach-importance: '")
+                 << member << "' has rows of " << k << " but the Gram of "
+                 << file << " has " << t->bytes / 4 << " values";
+        if (!gram) {
+          auto type = RankedTensorType::get({int64_t(t->bytes / 4)},
+                                            Float32Type::get(&getContext()));
+          auto blob = UnmanagedAsmResourceBlob::allocateWithAlign(
+              ArrayRef<char>(reinterpret_cast<const char *>(t->data),
+                             size_t(t->bytes)),
+              alignof(float));
+          gram = DenseResourceElementsAttr::get(
+              type, "gram." + members.front().str(), std::move(blob));
+        }
+        attrs.getGramAttrHelper().setAttr(it->second.first, gram);
+      }
+    }
+    keepMapped(std::move(gguf));
+    return success();
+  }
+
+  /// Calibration files whose bytes IR blobs point into: mapped until the
+  /// process ends (a module may outlive this pass).
+  static void keepMapped(std::unique_ptr<model::GgufFile> f) {
+    static std::mutex mutex;
+    static std::vector<std::unique_ptr<model::GgufFile>> files;
+    std::lock_guard<std::mutex> lock(mutex);
+    files.push_back(std::move(f));
   }
 };
 

@@ -15,7 +15,10 @@ def LowBitAttachImportancePass
     (in_sum2 / counts), f32, one value per column of its rows. Later passes
     (lowbit-assign-schemes' budget, lowbit-select-block-scales) weight each
     column's error by it and never open a file. An entry whose length is
-    not the weight's row length is an error naming both.
+    not the weight's row length is an error naming both. A file from
+    `lowbit-run calibrate --gram` also gives each weight `lowbit.gram`, its
+    input's XᵀX (f32 upper triangle, K(K+1)/2 values), one blob per input
+    shared by its weights, mapping the file rather than copying it.
 
     Before:
 

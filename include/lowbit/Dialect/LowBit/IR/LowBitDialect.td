@@ -67,6 +67,10 @@ def LowBit_Dialect : Dialect {
     // Per input column of a weight constant: the mean squared activation
     // calibration measured (lowbit-attach-importance), weighting errors.
     "::mlir::ElementsAttr":$importance,
+    // Per weight constant: the Gram matrix XᵀX of its input (f32, upper
+    // triangle row by row, K(K+1)/2 values), shared by the weights of one
+    // input; a blob that maps the calibration file.
+    "::mlir::ElementsAttr":$gram,
     // On the module, from lowbit-instrument-activations: per record id (one
     // distinct input), the names of the weights multiplying it.
     "::mlir::ArrayAttr":$recorded,
