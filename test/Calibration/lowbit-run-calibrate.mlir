@@ -33,6 +33,8 @@
 // Errors.
 // RUN: not lowbit-run calibrate %t.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt 2>&1 | FileCheck %s --check-prefix=NOOUT
 // NOOUT: error: calibrate needs -o <statistics file>
+// RUN: not lowbit-run calibrate %t.so %data/models/tinystories-valid-head/tinystories_valid_head.txt -o %t.x 2>&1 | FileCheck %s --check-prefix=SO
+// SO: error: calibrate runs model IR (it instruments it), not a compiled library
 // RUN: not lowbit-run calibrate %t.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --stories=40-60 -o %t.x 2>&1 | FileCheck %s --check-prefix=STORIES
 // STORIES: error: --stories 40-60 is outside the text's 1-46
 // RUN: not lowbit-run calibrate %t.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --layers=9-12 -o %t.x 2>&1 | FileCheck %s --check-prefix=NOLAYERS
