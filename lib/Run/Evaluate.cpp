@@ -53,11 +53,12 @@ std::string notFinite(const std::vector<float> &logits, size_t scoredBefore) {
 }
 
 /// `score(target)` after feeding the token before it to `feed(token, pos)`.
+/// `score` returns "" to go on, or why the run stops (its `error`).
 /// Returns the number of stories, or -1 with `error` set.
 long forEachScored(const RunnableModel &m, const std::string &text,
                    const ScoringWindows &windows,
                    const std::function<void(int32_t, int64_t)> &feed,
-                   const std::function<void(int32_t)> &score,
+                   const std::function<std::string(int32_t)> &score,
                    std::string &error) {
   const std::string sep = "<|endoftext|>";
   const int window = windows.window > 0
@@ -92,7 +93,10 @@ long forEachScored(const RunnableModel &m, const std::string &text,
         feed(t[w + i], int64_t(i));
         size_t target = w + i + 1;
         if (target >= done)
-          score(t[target]);
+          if (std::string stop = score(t[target]); !stop.empty()) {
+            error = stop; // a result that makes the rest meaningless
+            return -1;
+          }
       }
       done = w + n;
     }
@@ -108,27 +112,21 @@ std::string evaluatePerplexity(RunnableModel &m, const std::string &text,
   double total = 0;
   size_t scored = 0;
   const std::vector<float> *logits = nullptr;
-  std::string error, bad;
+  std::string error;
   long stories = forEachScored(
       m, text, windows,
-      [&](int32_t tok, int64_t pos) {
-        if (bad.empty()) // after a non-finite result nothing else matters
-          logits = &m.forward(tok, pos);
-      },
-      [&](int32_t target) {
-        if (!bad.empty())
-          return;
+      [&](int32_t tok, int64_t pos) { logits = &m.forward(tok, pos); },
+      [&](int32_t target) -> std::string {
         double x = nll(*logits, target);
         if (!std::isfinite(x))
-          bad = notFinite(*logits, scored);
+          return notFinite(*logits, scored);
         total += x;
         ++scored;
+        return "";
       },
       error);
   if (stories < 0)
     return error;
-  if (!bad.empty())
-    return bad;
   out.stories = stories;
   out.scored = scored;
   out.meanNll = scored ? total / double(scored) : 0;
@@ -143,24 +141,20 @@ std::string evaluateKld(RunnableModel &m, RunnableModel &ref,
   double kl = 0, nllTest = 0, nllRef = 0;
   size_t scored = 0, agree = 0;
   std::vector<float> testLogits, refLogits;
-  std::string error, bad;
+  std::string error;
   long stories = forEachScored(
       m, text, windows,
       [&](int32_t tok, int64_t pos) {
-        if (!bad.empty())
-          return;
         testLogits = m.forward(tok, pos);
         refLogits = ref.forward(tok, pos);
       },
-      [&](int32_t target) {
-        if (!bad.empty())
-          return;
+      [&](int32_t target) -> std::string {
         std::vector<double> p = logSoftmax(refLogits),
                             q = logSoftmax(testLogits);
         if (!std::isfinite(q[size_t(target)]))
-          bad = notFinite(testLogits, scored);
-        else if (!std::isfinite(p[size_t(target)]))
-          bad = "the reference model: " + notFinite(refLogits, scored);
+          return notFinite(testLogits, scored);
+        if (!std::isfinite(p[size_t(target)]))
+          return "the reference model: " + notFinite(refLogits, scored);
         double d = 0;
         for (size_t i = 0; i < p.size(); ++i)
           d += std::exp(p[i]) * (p[i] - q[i]);
@@ -170,12 +164,11 @@ std::string evaluateKld(RunnableModel &m, RunnableModel &ref,
         agree += std::max_element(p.begin(), p.end()) - p.begin() ==
                  std::max_element(q.begin(), q.end()) - q.begin();
         ++scored;
+        return "";
       },
       error);
   if (stories < 0)
     return error;
-  if (!bad.empty())
-    return bad;
   double n = double(std::max<size_t>(scored, 1));
   out.scored = scored;
   out.meanKld = kl / n;
