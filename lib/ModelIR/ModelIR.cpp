@@ -1,6 +1,7 @@
 //===- ModelIR.cpp - Model descriptions -> model IR -----------------------===//
 
 #include "lowbit/ModelIR/ModelIR.h"
+#include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Model/Gguf.h"
 #include "lowbit/Model/Llama2C.h"
@@ -238,35 +239,6 @@ arith::ConstantOp blobConstant(OpBuilder &b, RankedTensorType type,
   return cst;
 }
 
-Value contraction(OpBuilder &b, Value x, Value w, RankedTensorType yType) {
-  Location loc = b.getUnknownLoc();
-  MLIRContext *ctx = b.getContext();
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value init =
-      tensor::EmptyOp::create(b, loc, yType.getShape(), b.getF32Type());
-  init = linalg::FillOp::create(b, loc, zero, init)->getResult(0);
-  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
-             k = getAffineDimExpr(2, ctx);
-  SmallVector<AffineMap> maps{AffineMap::get(3, 0, {m, k}, ctx),
-                              AffineMap::get(3, 0, {n, k}, ctx),
-                              AffineMap::get(3, 0, {m, n}, ctx)};
-  bool extend = !cast<RankedTensorType>(w.getType()).getElementType().isF32();
-  auto op = linalg::GenericOp::create(
-      b, loc, yType, ValueRange{x, w}, ValueRange{init}, maps,
-      {utils::IteratorType::parallel, utils::IteratorType::parallel,
-       utils::IteratorType::reduction},
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value wv = args[1];
-        if (extend)
-          wv = arith::ExtFOp::create(nb, nloc, nb.getF32Type(), wv);
-        Value prod = arith::MulFOp::create(nb, nloc, args[0], wv);
-        linalg::YieldOp::create(
-            nb, nloc,
-            arith::AddFOp::create(nb, nloc, args[2], prod).getResult());
-      });
-  return op->getResult(0);
-}
-
 Type elementType(OpBuilder &b, WeightTensor::Kind kind) {
   return kind == WeightTensor::Kind::F32   ? Type(b.getF32Type())
          : kind == WeightTensor::Kind::F16 ? Type(b.getF16Type())
@@ -357,7 +329,7 @@ arith::ConstantOp addWeightFunction(OpBuilder &b, ModuleOp module,
     auto type =
         RankedTensorType::get({w.rows, w.rowLength}, elementType(b, w.kind));
     weight = blobConstant(b, type, w);
-    y = contraction(b, x, weight, yType);
+    y = buildFloatContraction(b, loc, x, weight, yType);
   }
   func::ReturnOp::create(b, loc, y);
   return weight;

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -104,6 +105,46 @@ std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
   if (w.name.empty())
     w.name = "weight";
   return w;
+}
+
+Value buildFloatContraction(OpBuilder &b, Location loc, Value input,
+                            Value weight, RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  unsigned outer = unsigned(resultType.getRank()) - 1;
+  unsigned nDim = outer, kDim = outer + 1;
+  SmallVector<AffineExpr> in, out;
+  for (unsigned d = 0; d < outer; ++d) {
+    in.push_back(getAffineDimExpr(d, ctx));
+    out.push_back(getAffineDimExpr(d, ctx));
+  }
+  in.push_back(getAffineDimExpr(kDim, ctx));
+  out.push_back(getAffineDimExpr(nDim, ctx));
+  SmallVector<AffineExpr> w{getAffineDimExpr(nDim, ctx),
+                            getAffineDimExpr(kDim, ctx)};
+  SmallVector<AffineMap> maps{AffineMap::get(kDim + 1, 0, in, ctx),
+                              AffineMap::get(kDim + 1, 0, w, ctx),
+                              AffineMap::get(kDim + 1, 0, out, ctx)};
+  SmallVector<utils::IteratorType> iterators(kDim,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
+  Value init =
+      tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
+  init = linalg::FillOp::create(b, loc, zero, init)->getResult(0);
+  bool widen = !cast<RankedTensorType>(weight.getType()).getElementType().isF32();
+  return linalg::GenericOp::create(
+             b, loc, resultType, ValueRange{input, weight}, ValueRange{init},
+             maps, iterators,
+             [&](OpBuilder &nb, Location nloc, ValueRange args) {
+               Value wv = args[1];
+               if (widen)
+                 wv = arith::ExtFOp::create(nb, nloc, nb.getF32Type(), wv);
+               Value prod = arith::MulFOp::create(nb, nloc, args[0], wv);
+               linalg::YieldOp::create(
+                   nb, nloc,
+                   arith::AddFOp::create(nb, nloc, args[2], prod).getResult());
+             })
+      ->getResult(0);
 }
 
 std::string checkWeightSize(const std::string &name, uint64_t elements,

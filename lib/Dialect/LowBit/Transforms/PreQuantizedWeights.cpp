@@ -39,43 +39,6 @@ arith::ConstantOp namedPacked(Value packed) {
   return c;
 }
 
-/// `result[..., n] = sum_k input[..., k] * w[n, k]` as the importer writes
-/// float contractions: a linalg.generic on a zero-filled init.
-Value floatContraction(OpBuilder &b, Location loc, Value input, Value w,
-                       RankedTensorType resultType) {
-  MLIRContext *ctx = b.getContext();
-  unsigned outer = unsigned(resultType.getRank()) - 1;
-  unsigned nDim = outer, kDim = outer + 1;
-  SmallVector<AffineExpr> in, weight, out;
-  for (unsigned d = 0; d < outer; ++d) {
-    in.push_back(getAffineDimExpr(d, ctx));
-    out.push_back(getAffineDimExpr(d, ctx));
-  }
-  in.push_back(getAffineDimExpr(kDim, ctx));
-  weight = {getAffineDimExpr(nDim, ctx), getAffineDimExpr(kDim, ctx)};
-  out.push_back(getAffineDimExpr(nDim, ctx));
-  SmallVector<AffineMap> maps{AffineMap::get(kDim + 1, 0, in, ctx),
-                              AffineMap::get(kDim + 1, 0, weight, ctx),
-                              AffineMap::get(kDim + 1, 0, out, ctx)};
-  SmallVector<utils::IteratorType> iterators(kDim,
-                                             utils::IteratorType::parallel);
-  iterators.push_back(utils::IteratorType::reduction);
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value init =
-      tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
-  init = linalg::FillOp::create(b, loc, zero, init)->getResult(0);
-  return linalg::GenericOp::create(
-             b, loc, resultType, ValueRange{input, w}, ValueRange{init}, maps,
-             iterators,
-             [](OpBuilder &nb, Location nloc, ValueRange args) {
-               Value prod = arith::MulFOp::create(nb, nloc, args[0], args[1]);
-               linalg::YieldOp::create(
-                   nb, nloc,
-                   arith::AddFOp::create(nb, nloc, args[2], prod).getResult());
-             })
-      ->getResult(0);
-}
-
 } // namespace
 
 std::vector<PreQuantizedWeight> findPreQuantizedWeights(Operation *root) {
@@ -183,8 +146,8 @@ LogicalResult decodePreQuantizedWeights(Operation *root, unsigned threads) {
                                             cast<TypedAttr>(attr));
     dialect(weight).getNameAttrHelper().setAttr(
         weight, b.getStringAttr(nameOf(packed)));
-    Value y = floatContraction(b, m.getLoc(), m.getInput(), weight,
-                               m.getResult().getType());
+    Value y = buildFloatContraction(b, m.getLoc(), m.getInput(), weight,
+                                    m.getResult().getType());
     m.getResult().replaceAllUsesWith(y);
     m->erase();
     replaced.insert(packed.getValue());

@@ -28,6 +28,15 @@ struct ContractionWeight {
   std::string name; ///< the weight's name (lowbit.name) or a made-up one
 };
 
+/// `result[..., n] = sum_k input[..., k] * w[n, k]`: the float contraction
+/// lowbit's model IR uses for a weight W [N, K] (a linalg.generic on a
+/// zero-filled init; an f16/bf16 weight is widened in the body). The
+/// importer builds float weights with it, lowbit-decode-weights decoded
+/// ones.
+mlir::Value buildFloatContraction(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value input, mlir::Value weight,
+                                  mlir::RankedTensorType resultType);
+
 /// Returns the description, nullopt when `op` is not a contraction with
 /// exactly one float constant input, or sets `whyNot` when it has a
 /// constant weight but a layout lowbit.matmul cannot take.
