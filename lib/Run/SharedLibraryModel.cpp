@@ -11,23 +11,24 @@
 
 namespace lowbit {
 
+/// The library's ABI symbol `s` (ModelABI.def), typed; null when absent.
+template <typename T> static T *abiSymbol(void *handle, cpu::AbiSymbol s) {
+  return static_cast<T *>(dlsym(handle, cpu::abiName(s)));
+}
+
 std::string SharedLibraryModel::mapWeights(const std::string &weightsPath) {
-  auto *size = static_cast<const uint64_t *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsSize)));
+  auto *size = abiSymbol<const uint64_t>(handle_, cpu::AbiSymbol::WeightsSize);
   if (!size)
     return weightsPath.empty() ? ""
                                : "--weights " + weightsPath + ": " + path_ +
                                      " keeps its weights inside";
-  auto *checksum = static_cast<const uint64_t *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsChecksum)));
-  auto *count = static_cast<const uint64_t *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightCount)));
-  auto *offsets = static_cast<const uint64_t *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightOffsets)));
-  auto *name = static_cast<const char *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightsName)));
-  auto **slots = static_cast<const void **>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::WeightSlots)));
+  auto *checksum =
+      abiSymbol<const uint64_t>(handle_, cpu::AbiSymbol::WeightsChecksum);
+  auto *count = abiSymbol<const uint64_t>(handle_, cpu::AbiSymbol::WeightCount);
+  auto *offsets =
+      abiSymbol<const uint64_t>(handle_, cpu::AbiSymbol::WeightOffsets);
+  auto *name = abiSymbol<const char>(handle_, cpu::AbiSymbol::WeightsName);
+  auto **slots = abiSymbol<const void *>(handle_, cpu::AbiSymbol::WeightSlots);
   if (!checksum || !count || !offsets || !name || !slots)
     return path_ + ": incomplete external-weights information";
   std::string file = weightsPath;
@@ -83,14 +84,12 @@ std::string SharedLibraryModel::load(const std::string &path,
     return path + ": inconsistent model dimensions";
   // The tokenizer is optional (models imported without one).
   std::optional<model::Tokenizer> tokenizer;
-  auto *special = static_cast<const int32_t *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::SpecialTokens)));
-  auto *offsets = static_cast<const uint32_t *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenOffsets)));
-  auto *text = static_cast<const char *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenText)));
-  auto *scores = static_cast<const float *>(
-      dlsym(handle_, cpu::abiName(cpu::AbiSymbol::TokenScores)));
+  auto *special =
+      abiSymbol<const int32_t>(handle_, cpu::AbiSymbol::SpecialTokens);
+  auto *offsets =
+      abiSymbol<const uint32_t>(handle_, cpu::AbiSymbol::TokenOffsets);
+  auto *text = abiSymbol<const char>(handle_, cpu::AbiSymbol::TokenText);
+  auto *scores = abiSymbol<const float>(handle_, cpu::AbiSymbol::TokenScores);
   if (special && offsets && text && scores) {
     if (offsets[0] != 0)
       return path + ": inconsistent token table";
