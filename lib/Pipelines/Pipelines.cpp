@@ -35,7 +35,8 @@ using namespace mlir;
 /// Everything after lowbit.matmul is gone. Kernel ops bufferize with
 /// upstream's one-shot bufferization; their bodies are written after buffer
 /// deallocation, which cannot analyse the LLVM intrinsics they use.
-static void buildUpstreamLowering(OpPassManager &pm) {
+static void buildUpstreamLowering(OpPassManager &pm,
+                                  int64_t floatContractionThreshold) {
   // Inline first, so slices passed to helper functions are not copied at
   // identity-layout function boundaries.
   pm.addPass(createInlinerPass());
@@ -47,6 +48,11 @@ static void buildUpstreamLowering(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(lowbit::createLowBitExpandKernelsPass());
+  if (floatContractionThreshold >= 0) {
+    lowbit::LowBitVectorizeFloatContractionsPassOptions floats;
+    floats.parallelThreshold = floatContractionThreshold;
+    pm.addPass(lowbit::createLowBitVectorizeFloatContractionsPass(floats));
+  }
   pm.addPass(createConvertLinalgToLoopsPass());
   pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
@@ -65,7 +71,8 @@ static void buildUpstreamLowering(OpPassManager &pm) {
 
 void lowbit::buildReferenceLoweringPipeline(OpPassManager &pm) {
   pm.addPass(createConvertLowBitToLinalgPass());
-  buildUpstreamLowering(pm);
+  // Float contractions keep their strict summation order here.
+  buildUpstreamLowering(pm, /*floatContractionThreshold=*/-1);
 }
 
 void lowbit::buildLoweringPipeline(OpPassManager &pm,
@@ -78,7 +85,7 @@ void lowbit::buildLoweringPipeline(OpPassManager &pm,
   vector.report = o.report;
   pm.addPass(createConvertLowBitToVectorPass(vector));
   pm.addPass(createConvertLowBitToLinalgPass());
-  buildUpstreamLowering(pm);
+  buildUpstreamLowering(pm, o.parallelThreshold);
 }
 
 void lowbit::registerAllPipelines() {

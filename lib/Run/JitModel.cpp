@@ -12,6 +12,7 @@
 #include "lowbit/ModelIR/GgufMetadata.h"
 #include "lowbit/ModelIR/ImportModelFile.h"
 #include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Target/CPU/ExternalWeights.h"
 #include "lowbit/Target/CPU/ModelABI.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,6 +23,7 @@
 #include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
+
 
 namespace lowbit {
 
@@ -91,6 +93,13 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   buildLoweringPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return "lowering " + path + " to LLVM failed";
+  // The weights stay in the context's blobs (mapped from the file where
+  // the bytecode allows): LLVM would otherwise copy each of them into its
+  // IR, the object and the loaded code.
+  std::vector<const void *> weights;
+  if (std::string e = cpu::referenceWeightsInPlace(*module, 4096, weights);
+      !e.empty())
+    return path + ": " + e;
 
   std::string jitError;
   engine_ = jitCompile(*module, jitError);
@@ -106,6 +115,14 @@ std::string JitModel::load(const std::string &path, const Options &options) {
           llvm::JITSymbolFlags::Exported};
       return symbols;
     });
+  }
+  if (!weights.empty()) {
+    auto slots = engine_->lookup(cpu::abiName(cpu::AbiSymbol::WeightSlots));
+    if (!slots)
+      return std::string("JIT: no weight slots: ") +
+             llvm::toString(slots.takeError());
+    std::copy(weights.begin(), weights.end(),
+              static_cast<const void **>(*slots));
   }
   auto fn = engine_->lookup(cpu::abiName(cpu::AbiSymbol::Forward));
   if (!fn)

@@ -12,6 +12,7 @@
 // CHECK: ownership-based-buffer-deallocation
 // CHECK: convert-bufferization-to-memref,
 // CHECK-NEXT: lowbit-expand-kernels,
+// CHECK-NEXT: lowbit-vectorize-float-contractions{parallel-threshold=0},
 // CHECK-NEXT: convert-linalg-to-loops,
 // CHECK-NEXT: convert-scf-to-openmp
 // CHECK: reconcile-unrealized-casts
@@ -22,6 +23,8 @@
 // REF-NEXT: inline
 // REF-NOT: convert-lowbit-to-vector
 // REF: lowbit-expand-kernels,
+// REF-NOT: lowbit-vectorize-float-contractions
+// REF: convert-linalg-to-loops,
 
 // lowbit-quantize takes every option of the passes it runs (declared once
 // in ODS), the budget's candidates included.

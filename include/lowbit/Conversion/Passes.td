@@ -151,7 +151,73 @@ def LowBitExpandKernelsPass : Pass<"lowbit-expand-kernels", "::mlir::ModuleOp"> 
     "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
     "::mlir::LLVM::LLVMDialect", "::mlir::math::MathDialect",
     "::mlir::memref::MemRefDialect", "::mlir::omp::OpenMPDialect",
-    "::mlir::scf::SCFDialect", "::mlir::vector::VectorDialect"
+    "::mlir::omp::OpenMPDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
+
+def LowBitVectorizeFloatContractionsPass
+    : Pass<"lowbit-vectorize-float-contractions", "::mlir::ModuleOp"> {
+  let summary = "Vector code for float-weight contractions (x · Wᵀ) on memrefs";
+  let description = [{
+    Float weights (f32, and f16/bf16 converted in the body) reach the
+    lowering as `linalg.generic` contractions y[t, n] += x[t, k] * W[n, k],
+    rows of W contiguous along k. convert-linalg-to-loops turns them into a
+    scalar dot product whose additions are in strict order: one add per
+    FMA latency, several seconds per token on a 7B-shaped f16 model. This
+    pass rewrites each such generic on memrefs into vector code for the
+    module's `#lowbit.target` (lanes = vector_bytes / 4; 4 lanes without a
+    target): four vector accumulators along k, a masked read for the tail
+    (padding 0), one reduction per row. Each row is summed by one thread in
+    a fixed order, so results do not depend on the thread count; weights of
+    at least `parallel-threshold` elements spread rows over threads
+    (`omp.parallel` + `omp.wsloop`). The sum is reassociated, as every
+    SIMD dot product is; the reference lowering keeps the strict order.
+    Before:
+    ```mlir
+    linalg.generic {indexing_maps = [affine_map<(t, n, k) -> (t, k)>,
+        affine_map<(t, n, k) -> (n, k)>, affine_map<(t, n, k) -> (t, n)>],
+        iterator_types = ["parallel", "parallel", "reduction"]}
+        ins(%x, %w : memref<1x64xf32>, memref<8x64xf16>)
+        outs(%y : memref<1x8xf32>) {
+    ^bb0(%a: f32, %b: f16, %c: f32):
+      %e = arith.extf %b : f16 to f32
+      %m = arith.mulf %a, %e : f32
+      %s = arith.addf %c, %m : f32
+      linalg.yield %s : f32
+    }
+    ```
+    After (16 lanes):
+    ```mlir
+    scf.for %n = %c0 to %c8 step %c1 {
+      scf.for %t = %c0 to %c1 step %c1 {
+        %acc:4 = scf.for %k = %c0 to %c64 step %c64 iter_args(...) {
+          %xv = vector.transfer_read %x[%t, %k] ... : vector<16xf32>
+          %wv = vector.transfer_read %w[%n, %k] ... : vector<16xf16>
+          %we = arith.extf %wv : vector<16xf16> to vector<16xf32>
+          %a0 = vector.fma %we, %xv, %acc#0 : vector<16xf32>
+          ...
+        }
+        %sum = vector.reduction <add>, %all : vector<16xf32> into f32
+        %old = memref.load %y[%t, %n]
+        memref.store (%old + %sum), %y[%t, %n]
+      }
+    }
+    ```
+    Contractions of other shapes, types or bodies are left to
+    convert-linalg-to-loops.
+  }];
+  let options = [
+    Option<"parallelThreshold", "parallel-threshold", "int64_t",
+           /*default=*/"1 << 20",
+           "Weights with at least this many elements spread rows over "
+           "threads (0: never)">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect", "::mlir::scf::SCFDialect",
+    "::mlir::vector::VectorDialect"
   ];
 }
 

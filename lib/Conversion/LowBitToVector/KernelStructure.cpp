@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"
+#include "ThreadedLoop.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -109,23 +110,9 @@ void Emitter::emitBody(Value x, Value w, Value y) {
   if (parallel) {
     // Each output row is computed by exactly one thread in a fixed order,
     // so results do not depend on threads.
-    // Emitted as omp ops directly: convert-scf-to-openmp wraps the body in
-    // a memref.alloca_scope that later scf-to-cf lowering cannot enter.
-    Value zero = idx(0), one = idx(1);
-    auto par = omp::ParallelOp::create(b);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(&par.getRegion().emplaceBlock());
-    auto ws = omp::WsloopOp::create(b);
-    omp::TerminatorOp::create(b);
-    b.setInsertionPointToStart(&ws.getRegion().emplaceBlock());
-    auto nest = omp::LoopNestOp::create(
-        b, /*collapse_num_loops=*/1, ValueRange{zero}, ValueRange{groups},
-        ValueRange{one}, /*loop_inclusive=*/false, nullptr);
-    Block &body = nest.getRegion().emplaceBlock();
-    Value g = body.addArgument(b.getIndexType(), b.getLoc());
-    b.setInsertionPointToStart(&body);
-    emitIteration(w, y, g);
-    omp::YieldOp::create(b);
+    emitThreadedLoop(b, b.getLoc(), groups, [&](OpBuilder &, Value g) {
+      emitIteration(w, y, g);
+    });
   } else {
     forLoop(b, idx(0), groups, idx(1), {}, [&](Value i, ValueRange) {
       emitIteration(w, y, i);

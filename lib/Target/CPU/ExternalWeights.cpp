@@ -45,26 +45,44 @@ uint64_t constantBytes(ModuleOp module) {
   return total;
 }
 
-std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
-                               ExternalWeights &out) {
+namespace {
+
+/// A referenced constant global of at least `minBytes` and its bytes.
+struct WeightGlobal {
+  mutable LLVM::GlobalOp global; // op handles: const-ness is not the op's
+  ArrayRef<char> image;
+};
+
+/// Natural alignment of the scalars of an (array of) scalar type.
+uint64_t elementAlignment(Type type) {
+  while (auto array = dyn_cast<LLVM::LLVMArrayType>(type))
+    type = array.getElementType();
+  if (auto vector = dyn_cast<VectorType>(type))
+    type = vector.getElementType();
+  if (type.isIntOrFloat())
+    return std::max<uint64_t>(1, type.getIntOrFloatBitWidth() / 8);
+  return 16;
+}
+
+SmallVector<WeightGlobal> weightGlobals(ModuleOp module, uint64_t minBytes) {
   llvm::StringSet<> used = referencedGlobals(module);
-  llvm::StringMap<unsigned> slotOf;
-  SmallVector<LLVM::GlobalOp> moved;
+  SmallVector<WeightGlobal> found;
   for (auto g : module.getOps<LLVM::GlobalOp>()) {
     if (!used.contains(g.getSymName()))
       continue;
     std::optional<ArrayRef<char>> image = constantImage(g);
-    if (!image || image->size() < minBytes)
-      continue;
-    out.bytes.resize((out.bytes.size() + 63) / 64 * 64, 0);
-    out.offsets.push_back(out.bytes.size());
-    out.bytes.insert(out.bytes.end(), image->begin(), image->end());
-    slotOf[g.getSymName()] = moved.size();
-    moved.push_back(g);
+    if (image && image->size() >= minBytes)
+      found.push_back({g, *image});
   }
-  if (moved.empty())
-    return "";
-  out.checksum = weightsChecksum(out.bytes.data(), out.bytes.size());
+  return found;
+}
+
+/// Replaces every use of the `moved` globals by a load from their slot in
+/// the WeightSlots array and erases them.
+std::string redirectToSlots(ModuleOp module, ArrayRef<WeightGlobal> moved) {
+  llvm::StringMap<unsigned> slotOf;
+  for (auto [i, w] : llvm::enumerate(moved))
+    slotOf[w.global.getSymName()] = i;
 
   // The slots: an exported, zero-initialised array of pointers.
   MLIRContext *ctx = module.getContext();
@@ -106,9 +124,43 @@ std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
     a.replaceAllUsesWith(address);
     a.erase();
   }
-  for (LLVM::GlobalOp g : moved)
-    g.erase();
+  for (const WeightGlobal &w : moved)
+    w.global.erase();
   return error;
+}
+
+} // namespace
+
+std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
+                               ExternalWeights &out) {
+  SmallVector<WeightGlobal> moved = weightGlobals(module, minBytes);
+  if (moved.empty())
+    return "";
+  for (const WeightGlobal &w : moved) {
+    out.bytes.resize((out.bytes.size() + 63) / 64 * 64, 0);
+    out.offsets.push_back(out.bytes.size());
+    out.bytes.insert(out.bytes.end(), w.image.begin(), w.image.end());
+  }
+  out.checksum = weightsChecksum(out.bytes.data(), out.bytes.size());
+  return redirectToSlots(module, moved);
+}
+
+std::string referenceWeightsInPlace(ModuleOp module, uint64_t minBytes,
+                                    std::vector<const void *> &addresses) {
+  SmallVector<WeightGlobal> moved;
+  for (const WeightGlobal &w : weightGlobals(module, minBytes)) {
+    // Loads through a slot assume only their element's alignment (the
+    // global's own, often 64, is not known behind the pointer).
+    uint64_t align = elementAlignment(w.global.getGlobalType());
+    if (reinterpret_cast<uintptr_t>(w.image.data()) % align == 0)
+      moved.push_back(w);
+
+  }
+  if (moved.empty())
+    return "";
+  for (const WeightGlobal &w : moved)
+    addresses.push_back(w.image.data());
+  return redirectToSlots(module, moved);
 }
 
 void addExternalWeightsInfo(llvm::Module &module, const ExternalWeights &w) {

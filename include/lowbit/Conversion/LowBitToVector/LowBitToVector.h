@@ -10,6 +10,7 @@
 namespace lowbit {
 #define GEN_PASS_DECL_CONVERTLOWBITTOVECTORPASS
 #define GEN_PASS_DECL_LOWBITEXPANDKERNELSPASS
+#define GEN_PASS_DECL_LOWBITVECTORIZEFLOATCONTRACTIONSPASS
 #include "lowbit/Conversion/Passes.h.inc"
 
 /// What the lowbit.matmul -> lowbit.kernel_matmul patterns decide.

@@ -39,6 +39,14 @@ uint64_t constantBytes(mlir::ModuleOp module);
 std::string externalizeWeights(mlir::ModuleOp module, uint64_t minBytes,
                                ExternalWeights &out);
 
+/// For a JIT in the same process: moves the same globals out, but instead of
+/// copying their bytes records where the bytes already are (the blobs of
+/// the module's context), one address per slot, to be stored into the
+/// WeightSlots array once the module is loaded. The blobs must outlive the
+/// compiled code. LLVM then never holds (or copies) the weights.
+std::string referenceWeightsInPlace(mlir::ModuleOp module, uint64_t minBytes,
+                                    std::vector<const void *> &addresses);
+
 /// Adds the weights file's size, checksum, name and offsets (ModelABI.def)
 /// to the translated module.
 void addExternalWeightsInfo(llvm::Module &module, const ExternalWeights &w);
