@@ -15,7 +15,9 @@ void printReportTable(llvm::raw_ostream &os, const std::vector<ReportRow> &rows,
   size_t totalWeights = 0, totalBytes = 0;
   for (const ReportRow &r : rows)
     totalWeights += r.weights, totalBytes += r.bytes;
-  size_t nameWidth = 6, shapeWidth = std::to_string(totalWeights).size() + 2,
+  // At least as wide as the headers, or "shape" runs into "scheme".
+  size_t nameWidth = 6,
+         shapeWidth = std::max<size_t>(5, std::to_string(totalWeights).size() + 2),
          schemeWidth =
              std::max<size_t>(6, std::to_string(totalBytes).size() + 2);
   for (const ReportRow &r : rows) {

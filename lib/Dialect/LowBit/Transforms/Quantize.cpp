@@ -66,7 +66,21 @@ struct LowBitQuantize
       return signalPassFailure();
     }
     pm.addPass(lowbit::createLowBitAssignSchemesPass(assign));
-    pm.addPass(lowbit::createLowBitSelectBlockScalesPass(select));
+    if (gptq) {
+      lowbit::LowBitQuantizeGptqPassOptions g;
+      g.scheme = select.scheme;
+      g.method = select.method;
+      g.threads = select.threads;
+      g.report = select.report;
+      g.strict = select.strict;
+      g.clampScales = select.clampScales;
+      g.gptqDamp = gptqDamp;
+      g.gptqActOrder = gptqActOrder;
+      g.gptqBlock = gptqBlock;
+      pm.addPass(lowbit::createLowBitQuantizeGptqPass(g));
+    } else {
+      pm.addPass(lowbit::createLowBitSelectBlockScalesPass(select));
+    }
     if (failed(runPipeline(pm, getOperation())))
       signalPassFailure();
   }

@@ -7,7 +7,9 @@
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
 #include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
+#include "lowbit/Quant/Gptq.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
@@ -22,6 +24,7 @@
 
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITSELECTBLOCKSCALESPASS
+#define GEN_PASS_DEF_LOWBITQUANTIZEGPTQPASS
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h.inc"
 } // namespace lowbit
 
@@ -88,27 +91,49 @@ std::string shapeString(ArrayRef<int64_t> shape) {
   return s;
 }
 
-struct SelectBlockScales
-    : public lowbit::impl::LowBitSelectBlockScalesPassBase<SelectBlockScales> {
+/// lowbit-select-block-scales and lowbit-quantize-gptq: one implementation
+/// over either generated base (they share their option names); `Derived`
+/// says whether codes come from GPTQ.
+template <typename Derived, template <typename> class PassBase>
+struct BlockScaleSelection : public PassBase<Derived> {
+  using Base = PassBase<Derived>;
   using Base::Base;
+  using Base::clampScales;
+  using Base::getContext;
+  using Base::getOperation;
+  using Base::method;
+  using Base::scheme;
+  using Base::signalPassFailure;
+  using Base::strict;
+  using Base::threads;
   std::optional<FloatType> fallbackFloat; ///< scheme=f16: float storage
+  std::optional<quant::GptqOptions> gptq; ///< set by lowbit-quantize-gptq
+  const char *passName = "lowbit-select-block-scales";
 
   void runOnOperation() override {
     std::string error;
+    gptq = static_cast<Derived *>(this)->gptqOptions();
+    if (gptq)
+      passName = "lowbit-quantize-gptq";
+    if (gptq && clampScales) {
+      emitError(getOperation().getLoc(), passName)
+          << ": clamp-scales is not available with GPTQ (its error "
+             "compensation would move the clipped weights' error elsewhere)";
+      return signalPassFailure();
+    }
     // f32/f16/bf16: float storage of that type for unassigned weights.
     fallbackFloat = parseFloatStorage(scheme, &getContext());
     std::optional<quant::Scheme> parsed =
         fallbackFloat ? quant::ggufScheme(quant::Format::Q8_0)
                       : quant::parseScheme(scheme, error);
     if (!parsed) {
-      emitError(getOperation().getLoc(), "lowbit-select-block-scales: scheme '")
+      emitError(getOperation().getLoc(), passName) << ": scheme '"
           << scheme << "': " << error;
       return signalPassFailure();
     }
     if (threads > quant::kMaxThreads) {
-      emitError(getOperation().getLoc(),
-                "lowbit-select-block-scales: threads must be "
-                "0 (all cores) or at most ")
+      emitError(getOperation().getLoc(), passName)
+          << ": threads must be 0 (all cores) or at most "
           << quant::kMaxThreads << ", got " << unsigned(threads);
       return signalPassFailure();
     }
@@ -116,16 +141,15 @@ struct SelectBlockScales
     options.threads = threads;
     options.clampScales = clampScales;
     if (!quant::parseMethod(method, options.method)) {
-      emitError(getOperation().getLoc(),
-                "lowbit-select-block-scales: unknown method '")
+      emitError(getOperation().getLoc(), passName)
+          << ": unknown method '"
           << method << "' (expected rtn, absmax, minmax or search)";
       return signalPassFailure();
     }
     if (options.method == quant::Method::MinMax && !fallbackFloat &&
         parsed->isSymmetric()) {
-      emitError(getOperation().getLoc(),
-                "lowbit-select-block-scales: method minmax "
-                "needs an asymmetric scheme, '")
+      emitError(getOperation().getLoc(), passName)
+          << ": method minmax needs an asymmetric scheme, '"
           << scheme << "' is symmetric";
       return signalPassFailure();
     }
@@ -166,7 +190,7 @@ struct SelectBlockScales
         findPreQuantizedWeights(getOperation());
     if (kept.empty())
       return {};
-    emitWarning(getOperation().getLoc(), "lowbit-select-block-scales: ")
+    emitWarning(getOperation().getLoc(), passName) << ": "
         << summarizePreQuantized(kept)
         << " arrived quantized and are kept as they are; "
            "lowbit-quantize{requantize=true} (or lowbit-decode-weights "
@@ -200,6 +224,22 @@ struct SelectBlockScales
       return failure();
     report.push_back(row);
     return success();
+  }
+
+  /// True for the contraction of an embedding table that no call reaches
+  /// (a model with its own classifier keeps the table's weight function
+  /// but only looks rows up): its data feed a `lowbit.lookup` constant.
+  bool isLookupOnly(linalg::LinalgOp op, arith::ConstantOp weight) {
+    auto fn = op->getParentOfType<func::FuncOp>();
+    if (!fn || fn.getName() == "forward" ||
+        !SymbolTable::symbolKnownUseEmpty(fn, getOperation()))
+      return false;
+    bool looked = false;
+    getOperation().walk([&](arith::ConstantOp c) {
+      looked |= dialect(c).getLookupAttrHelper().isAttrPresent(c) &&
+                c.getValue() == weight.getValue();
+    });
+    return looked;
   }
 
   /// The report line of a contraction whose weight stays float.
@@ -301,6 +341,33 @@ struct SelectBlockScales
     weighted.importance = importanceOf(w->weightConstant, w->name, w->k, err);
     if (!err.empty())
       return emitError(op->getLoc(), err);
+    // GPTQ: H from the IR, prepared once for all the weight's rows.
+    quant::GptqHessian hessian;
+    // A table only looked up (the embedding of a model with its own
+    // classifier: its contraction is never called) has no input to
+    // compensate for: its scales are chosen as without GPTQ, and the report
+    // says so.
+    bool useGptq = gptq && !isLookupOnly(op, w->weightConstant);
+    if (useGptq) {
+      if (w->batchDim >= 0)
+        return emitError(op->getLoc(), passName)
+               << ": '" << w->name
+               << "' is a batch of weights; GPTQ takes 2-D weights";
+      const float *gram = gramOf(w->weightConstant, w->name, w->k, err);
+      if (!err.empty())
+        return emitError(op->getLoc(), err);
+      if (!gram)
+        return emitError(op->getLoc(), passName)
+               << ": '" << w->name
+               << "' has no Gram matrix (lowbit.gram); calibrate with "
+                  "`lowbit-run calibrate --gram` and attach the file "
+                  "(lowbit-quantize calibration=...), or quantize it "
+                  "without GPTQ";
+      err = quant::prepareGptq(gram, unsigned(w->k), *gptq, hessian);
+      if (!err.empty())
+        return emitError(op->getLoc(), passName)
+               << ": '" << w->name << "': " << err;
+    }
     // Row chunks of about 16 MB of floats: big weights are never copied
     // whole (results do not depend on the chunking: rows are independent).
     size_t chunk = std::max<size_t>(1, (size_t(4) << 20) / std::max(k, 1u));
@@ -314,9 +381,12 @@ struct SelectBlockScales
       size_t count = std::min(chunk, numRows - first);
       source.read(first, count, rows.data());
       quant::QuantStats stats;
-      err = quant::quantizeMatrix(s, rows.data(), count, k,
-                                  bytes.data() + first * rowBytes, weighted,
-                                  w->name, &stats);
+      err = useGptq ? quant::gptqQuantizeRows(s, hessian, rows.data(), count, k,
+                                           bytes.data() + first * rowBytes,
+                                           weighted, w->name)
+                 : quant::quantizeMatrix(s, rows.data(), count, k,
+                                         bytes.data() + first * rowBytes,
+                                         weighted, w->name, &stats);
       clampedBlocks += stats.clampedBlocks;
       if (!err.empty()) {
         // Name the row within the whole weight, not within the chunk.
@@ -349,6 +419,10 @@ struct SelectBlockScales
       row.weights = numRows * k;
       row.bytes = bytes.size();
       row.error = error.stats();
+      // GPTQ's weights say so; a table only looked up has no input to
+      // compensate for.
+      if (gptq)
+        row.scheme += useGptq ? " gptq" : " (lookup table, no gptq)";
       report.push_back(row);
     }
 
@@ -520,6 +594,26 @@ struct SelectBlockScales
       return signalPassFailure();
     }
     print(os);
+  }
+};
+
+struct SelectBlockScales
+    : BlockScaleSelection<SelectBlockScales,
+                          lowbit::impl::LowBitSelectBlockScalesPassBase> {
+  using BlockScaleSelection::BlockScaleSelection;
+  std::optional<quant::GptqOptions> gptqOptions() const { return {}; }
+};
+
+struct QuantizeGptq
+    : BlockScaleSelection<QuantizeGptq,
+                          lowbit::impl::LowBitQuantizeGptqPassBase> {
+  using BlockScaleSelection::BlockScaleSelection;
+  std::optional<quant::GptqOptions> gptqOptions() const {
+    quant::GptqOptions o;
+    o.damp = gptqDamp;
+    o.actOrder = gptqActOrder;
+    o.blockColumns = gptqBlock;
+    return o;
   }
 };
 

@@ -46,6 +46,30 @@ inline const float *importanceOf(mlir::Operation *weight,
   return values;
 }
 
+/// The Gram matrix XᵀX of `weight`'s input (`lowbit.gram`: f32, the upper
+/// triangle row by row, rowLength(rowLength+1)/2 values), or nullptr when
+/// it has none; sets `error` (naming `name`) when it has one that is
+/// malformed. Finiteness is checked by the consumer (quant::prepareGptq).
+inline const float *gramOf(mlir::Operation *weight, const std::string &name,
+                           int64_t rowLength, std::string &error) {
+  mlir::ElementsAttr attr = dialect(weight).getGramAttrHelper().getAttr(weight);
+  if (!attr)
+    return nullptr;
+  auto type = llvm::dyn_cast<mlir::RankedTensorType>(attr.getType());
+  std::optional<llvm::ArrayRef<char>> bytes = constantBytes(attr);
+  int64_t expected = rowLength * (rowLength + 1) / 2;
+  if (!type || type.getRank() != 1 || !type.getElementType().isF32() ||
+      type.getDimSize(0) != expected || !bytes) {
+    error = "the Gram matrix of '" + name + "' must be " +
+            std::to_string(expected) +
+            " f32 values (the upper triangle of a " +
+            std::to_string(rowLength) + "x" + std::to_string(rowLength) +
+            " matrix, not a splat)";
+    return nullptr;
+  }
+  return reinterpret_cast<const float *>(bytes->data());
+}
+
 } // namespace lowbit
 
 #endif

@@ -36,6 +36,18 @@ defvar ClampScalesOption = Option<"clampScales", "clamp-scales", "bool",
 defvar ErrorReportOption = Option<"report", "report", "std::string", "\"\"",
     "write a per-weight table (scheme, bits/weight, RMSE, max error) "
     "to this file (.json for JSON), '-' for stdout">;
+defvar SelectSchemeOption = Option<"scheme", "scheme", "std::string", "\"q4_k\"",
+    "GGUF format (q4_k, q8_0, iq4_xs, ...) or parametric spelling "
+    "such as b3:g64:asym:f16:sb256x6 (see docs/Schemes.md)">;
+defvar GptqDampOption = Option<"gptqDamp", "gptq-damp", "double", "0.01",
+    "GPTQ: damping added to H's diagonal, as a fraction of its mean">;
+defvar GptqActOrderOption = Option<"gptqActOrder", "gptq-act-order", "bool",
+    "false",
+    "GPTQ: quantize columns by decreasing H_ii, block parameters fixed up "
+    "front (static groups; the stored format does not change)">;
+defvar GptqBlockOption = Option<"gptqBlock", "gptq-block", "unsigned", "128",
+    "GPTQ: columns per lazy update (rounded up to whole scheme blocks)">;
+
 def LowBitSelectBlockScalesPass
     : Pass<"lowbit-select-block-scales", "::mlir::ModuleOp"> {
   let summary = "Quantizes constant weights of contractions block-wise";
@@ -79,11 +91,57 @@ def LowBitSelectBlockScalesPass
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
   ];
   let options = [
-    Option<"scheme", "scheme", "std::string", "\"q4_k\"",
-           "GGUF format (q4_k, q8_0, iq4_xs, ...) or parametric spelling "
-           "such as b3:g64:asym:f16:sb256x6 (see docs/Schemes.md)">,
-    MethodOption, ThreadsOption, ErrorReportOption, StrictOption,
-    ClampScalesOption
+    SelectSchemeOption, MethodOption, ThreadsOption, ErrorReportOption,
+    StrictOption, ClampScalesOption
+  ];
+}
+
+def LowBitQuantizeGptqPass
+    : Pass<"lowbit-quantize-gptq", "::mlir::ModuleOp"> {
+  let summary = "Quantizes constant weights with GPTQ's error compensation";
+  let description = [{
+    lowbit-select-block-scales with GPTQ (Frantar et al., 2022) choosing
+    the codes: each weight's input Gram matrix H = XᵀX, attached as
+    `lowbit.gram` by lowbit-attach-importance from a `lowbit-run calibrate
+    --gram` file, is damped (`gptq-damp` x mean diagonal), factored (upper
+    Cholesky of H⁻¹) and used to spread each column's rounding error over
+    the columns not yet quantized. Block and super-block parameters are
+    fitted with `method` and diag(H) as importance when a block's first
+    column is reached (with `gptq-act-order`, up front), so the bytes are
+    exactly the scheme's layout: GGUF formats stay exportable. Everything
+    else is lowbit-select-block-scales': schemes from lowbit-assign-schemes
+    or `scheme`, `lowbit.keep` and float storage, reports, strictness.
+    Rows run on `threads` threads; the bytes do not depend on the count.
+    A weight to quantize that has no Gram is an error naming it: no silent
+    fallback to round-to-nearest.
+
+    Before (a weight with its Gram, 64 x 65 / 2 values, attached):
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.attn_q.weight",
+        lowbit.gram = dense_resource<gram.blk.0.attn_q.weight>
+            : tensor<2080xf32>} dense<...> : tensor<32x64xf32>
+    %0 = linalg.matmul ins(%x, %wt ...) ...
+    ```
+
+    After (`scheme=q4_0`):
+
+    ```mlir
+    %w = arith.constant {lowbit.name = "blk.0.attn_q.weight",
+        lowbit.scheme = #lowbit.scheme<format = q4_0>}
+        dense_resource<lowbit.blk.0.attn_q.weight> : tensor<32x36xi8>
+    %0 = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_0>)
+        : tensor<1x64xf32>, tensor<32x36xi8> -> tensor<1x32xf32>
+    ```
+  }];
+  let dependentDialects = [
+    "::lowbit::LowBitDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+  let options = [
+    SelectSchemeOption, MethodOption, ThreadsOption, ErrorReportOption,
+    StrictOption, ClampScalesOption, GptqDampOption, GptqActOrderOption,
+    GptqBlockOption
   ];
 }
 
@@ -246,6 +304,8 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
     search and packing) with the options below, which are theirs:
     `default` is the assignment's default and the scale selection's scheme,
     `report` the error table, `assign-report` the assignment table.
+    `gptq=true` runs lowbit-quantize-gptq in place of
+    lowbit-select-block-scales.
 
     Before:
 
@@ -282,7 +342,12 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
            "write the assignment (scheme and why, per weight) here, '-' = stdout">,
     Option<"requantize", "requantize", "bool", "false",
            "decode weights that arrive quantized and requantize them "
-           "(default: keep them, with a warning)">
+           "(default: keep them, with a warning)">,
+    Option<"gptq", "gptq", "bool", "false",
+           "choose codes with GPTQ (lowbit-quantize-gptq instead of "
+           "lowbit-select-block-scales); needs Gram matrices (calibration= "
+           "a file from lowbit-run calibrate --gram)">,
+    GptqDampOption, GptqActOrderOption, GptqBlockOption
   ];
 }
 
