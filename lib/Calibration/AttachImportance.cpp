@@ -9,6 +9,7 @@
 
 #include <cstring>
 #include <memory>
+#include <cmath>
 #include <mutex>
 
 namespace lowbit {
@@ -80,6 +81,39 @@ struct AttachImportance
     }
   }
 
+  /// `<w>.lowbit.max_abs` (lowbit's calibrations) becomes `lowbit.max_abs`
+  /// on weight w: what outlier splitting reads.
+  LogicalResult
+  attachMaxAbs(const model::GgufFile &gguf,
+               const llvm::MapVector<Operation *, int64_t> &weights) {
+    LowBitDialect &attrs = dialect(getOperation());
+    for (auto [op, k] : weights) {
+      StringAttr name = attrs.getNameAttrHelper().getAttr(op);
+      const model::GgufTensor *t =
+          name ? gguf.findTensor(name.str() + ".lowbit.max_abs") : nullptr;
+      if (!t)
+        continue;
+      if (t->type != uint32_t(model::GgmlType::F32) ||
+          t->bytes != uint64_t(k) * 4)
+        return emitError(op->getLoc(), "lowbit-attach-importance: '")
+               << name.str() << ".lowbit.max_abs' in " << file
+               << " must be " << k << " f32 values";
+      const float *values = reinterpret_cast<const float *>(t->data);
+      for (int64_t i = 0; i < k; ++i)
+        if (!(values[i] >= 0) || !std::isfinite(values[i]))
+          return emitError(op->getLoc(), "lowbit-attach-importance: '")
+                 << name.str() << ".lowbit.max_abs' in " << file
+                 << " holds a negative or non-finite value at column " << i;
+      auto type = RankedTensorType::get({k}, Float32Type::get(&getContext()));
+      auto blob = HeapAsmResourceBlob::allocateAndCopyInferAlign(
+          ArrayRef<float>(values, size_t(k)));
+      attrs.getMaxAbsAttrHelper().setAttr(
+          op, DenseResourceElementsAttr::get(type, "max_abs." + name.str(),
+                                             std::move(blob)));
+    }
+    return success();
+  }
+
   /// `<first>.lowbit.gram` of each input in `lowbit.gram.inputs` becomes
   /// `lowbit.gram` on every weight of that input: one blob that maps the
   /// file (which stays mapped for the process), not a copy.
@@ -89,6 +123,8 @@ struct AttachImportance
     if (std::string err = gguf->open(file); !err.empty())
       return emitError(getOperation().getLoc(), "lowbit-attach-importance: ")
              << err;
+    if (failed(attachMaxAbs(*gguf, weights)))
+      return failure();
     const model::GgufValue *inputs = gguf->find("lowbit.gram.inputs");
     if (!inputs)
       return success(); // llama.cpp's files and calibrations without --gram

@@ -93,6 +93,20 @@ std::string exportGguf(ModuleOp module, const std::string &path,
   std::set<std::string> names;
   std::string error;
   unsigned quantized = 0;
+  // Outlier side data (lowbit-split-outliers) has no GGUF form: llama.cpp
+  // would load the main matrix alone, with its outlier columns zeroed.
+  module.walk([&](ColumnMatmulOp m) {
+    if (!error.empty())
+      return;
+    auto c = m.getWeight().getDefiningOp<arith::ConstantOp>();
+    StringAttr name = c ? dialect(c).getNameAttrHelper().getAttr(c) : nullptr;
+    error = "tensor '" + (name ? name.str() : std::string("?")) +
+            "' is outlier side data (lowbit.column_matmul, from "
+            "lowbit-split-outliers), which GGUF cannot hold; quantize "
+            "without outliers= to export";
+  });
+  if (!error.empty())
+    return error;
   module.walk([&](arith::ConstantOp c) {
     StringAttr name = dialect(c).getNameAttrHelper().getAttr(c);
     auto type = dyn_cast<RankedTensorType>(c.getType());

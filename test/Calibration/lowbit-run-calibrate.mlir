@@ -56,8 +56,9 @@
 // RUN: %python -c "import sys; sys.path.insert(0, '%S/Inputs'); import compare_imatrix as c; m, t = c.tensors('%t.gram.gguf'); g = t['blk.2.ffn_down.weight.lowbit.gram']; s = t['blk.2.ffn_down.weight.in_sum2']; k = len(s); d = [g[i * k - i * (i - 1) // 2] for i in range(k)]; print(len(g) == k * (k + 1) // 2, max(abs(a - b) / max(s) for a, b in zip(d, s)) < 1e-6, 'blk.0.attn_k.weight.lowbit.gram' in t, len(m))" | FileCheck %s --check-prefix=GRAM
 // GRAM: True True False
 // Attached, each weight of an input gets the same Gram blob (mapping the
-// file), beside its importance.
+// file), beside its importance and its inputs' max |x| (for outlier
+// splitting).
 // RUN: lowbit-opt %t.mlirbc --lowbit-attach-importance="file=%t.gram.gguf" | FileCheck %s --check-prefix=GRAMIR
-// GRAMIR: {lowbit.gram = dense_resource<gram.blk.0.attn_q.weight> : tensor<2080xf32>, lowbit.importance = dense_resource<importance.blk.0.attn_q.weight> : tensor<64xf32>, lowbit.name = "blk.0.attn_q.weight"}
-// GRAMIR: {lowbit.gram = dense_resource<gram.blk.0.attn_q.weight> : tensor<2080xf32>, lowbit.importance = dense_resource<importance.blk.0.attn_k.weight> : tensor<64xf32>, lowbit.name = "blk.0.attn_k.weight"}
+// GRAMIR: {lowbit.gram = dense_resource<gram.blk.0.attn_q.weight> : tensor<2080xf32>, lowbit.importance = dense_resource<importance.blk.0.attn_q.weight> : tensor<64xf32>, lowbit.max_abs = dense_resource<max_abs.blk.0.attn_q.weight> : tensor<64xf32>, lowbit.name = "blk.0.attn_q.weight"}
+// GRAMIR: {lowbit.gram = dense_resource<gram.blk.0.attn_q.weight> : tensor<2080xf32>, lowbit.importance = dense_resource<importance.blk.0.attn_k.weight> : tensor<64xf32>, lowbit.max_abs = dense_resource<max_abs.blk.0.attn_k.weight> : tensor<64xf32>, lowbit.name = "blk.0.attn_k.weight"}
 // GRAMIR: {lowbit.gram = dense_resource<gram.blk.0.ffn_down.weight> : tensor<14878xf32>

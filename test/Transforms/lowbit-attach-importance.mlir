@@ -12,6 +12,14 @@
 // Errors: no file, not an imatrix, an entry of the wrong length, a file
 // that covers no weight of the model.
 // RUN: not lowbit-opt %t.mlirbc --lowbit-attach-importance 2>&1 | FileCheck %s --check-prefix=NOFILE
+// A lowbit calibration's max |x| per column is attached too, and a
+// negative one is refused, naming weight and column.
+// RUN: lowbit-run calibrate %t.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --stories=1-2 --chunk=64 -o %t.cal.gguf
+// RUN: lowbit-opt %t.mlirbc --lowbit-attach-importance="file=%t.cal.gguf" | FileCheck %s --check-prefix=MAXABS
+// MAXABS: lowbit.max_abs = dense_resource<max_abs.blk.0.attn_q.weight> : tensor<64xf32>, lowbit.name = "blk.0.attn_q.weight"
+// RUN: %python %S/../Import/Inputs/gguf_patch.py %t.cal.gguf %t.bad.gguf blk.0.attn_q.weight.lowbit.max_abs@3=-1
+// RUN: not lowbit-opt %t.mlirbc --lowbit-attach-importance="file=%t.bad.gguf" 2>&1 | FileCheck %s --check-prefix=BADMAX
+// BADMAX: error: lowbit-attach-importance: 'blk.0.attn_q.weight.lowbit.max_abs' in {{.*}}bad.gguf holds a negative or non-finite value at column 3
 // NOFILE: error: lowbit-attach-importance: give file=
 // RUN: not lowbit-opt %t.mlirbc --lowbit-attach-importance="file=%data/models/stories260K-gguf/stories260K-f32.gguf" 2>&1 | FileCheck %s --check-prefix=NOTIMATRIX
 // NOTIMATRIX: error: lowbit-attach-importance: {{.*}}stories260K-f32.gguf: not an imatrix GGUF (general.type is not 'imatrix')

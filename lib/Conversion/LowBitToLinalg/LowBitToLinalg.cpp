@@ -42,6 +42,18 @@ struct MatmulToLinalg : public OpRewritePattern<MatmulOp> {
   }
 };
 
+struct ColumnMatmulToLinalg : public OpRewritePattern<ColumnMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ColumnMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, emitColumnContraction(
+                               rewriter, op.getLoc(), op.getInput(),
+                               op.getWeight(), op.getColumns(),
+                               cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
 struct ConvertLowBitToLinalg
     : public lowbit::impl::ConvertLowBitToLinalgPassBase<
           ConvertLowBitToLinalg> {
@@ -66,5 +78,6 @@ struct ConvertLowBitToLinalg
 } // namespace
 
 void lowbit::populateLowBitToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<DequantizeToLinalg, MatmulToLinalg>(patterns.getContext());
+  patterns.add<DequantizeToLinalg, MatmulToLinalg, ColumnMatmulToLinalg>(
+      patterns.getContext());
 }

@@ -93,3 +93,24 @@ func.func @column_slice(%t: tensor<4x210xi8>) -> tensor<4x64xf32> {
   %1 = tensor.extract_slice %0[0, 32] [4, 64] [1, 1] : tensor<4x256xf32> to tensor<4x64xf32>
   return %1 : tensor<4x64xf32>
 }
+
+// -----
+
+// The outlier side path: the input's columns gathered (through a constant
+// index table), then the float contraction with the f16 weight widened in
+// the body (the shape lowbit-vectorize-float-contractions vectorizes).
+// CHECK-LABEL: func @column_matmul
+// CHECK: %[[IDX:.*]] = arith.constant dense<[3, 17, 40]> : tensor<3xindex>
+// CHECK: %[[G:.*]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<2x3xf32>)
+// CHECK: %[[C:.*]] = linalg.index 1 : index
+// CHECK: %[[K:.*]] = tensor.extract %[[IDX]][%[[C]]] : tensor<3xindex>
+// CHECK: tensor.extract %arg0[%{{.*}}, %[[K]]] : tensor<2x64xf32>
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[G]], %arg1 : tensor<2x3xf32>, tensor<8x3xf16>)
+// CHECK: arith.extf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK-NOT: lowbit.column_matmul
+func.func @column_matmul(%x: tensor<2x64xf32>, %w: tensor<8x3xf16>) -> tensor<2x8xf32> {
+  %0 = lowbit.column_matmul %x, %w columns [3, 17, 40] : tensor<2x64xf32>, tensor<8x3xf16> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}

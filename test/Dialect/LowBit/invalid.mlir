@@ -184,3 +184,51 @@ func.func @kernel_float_codebook(%x: tensor<1x64xf32>, %w: tensor<160xi8>, %y: t
   %r = lowbit.kernel_matmul ins(%x, %w : tensor<1x64xf32>, tensor<160xi8>) outs(%y : tensor<1x4xf32>) layout(#lowbit.kernel_layout<rows = 4, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, has_min = true, table = [-1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5, 6.0, 6.5]>) -> tensor<1x4xf32>
   return %r : tensor<1x4xf32>
 }
+
+// -----
+
+func.func @column_matmul_unsorted(%x: tensor<1x64xf32>, %w: tensor<8x2xf16>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{columns must be strictly increasing (sorted, no duplicates): 17 then 3}}
+  %0 = lowbit.column_matmul %x, %w columns [17, 3] : tensor<1x64xf32>, tensor<8x2xf16> -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @column_matmul_duplicate(%x: tensor<1x64xf32>, %w: tensor<8x2xf16>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{columns must be strictly increasing (sorted, no duplicates): 5 then 5}}
+  %0 = lowbit.column_matmul %x, %w columns [5, 5] : tensor<1x64xf32>, tensor<8x2xf16> -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @column_matmul_out_of_range(%x: tensor<1x64xf32>, %w: tensor<8x2xf16>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{column 64 is outside the input's 64 columns}}
+  %0 = lowbit.column_matmul %x, %w columns [3, 64] : tensor<1x64xf32>, tensor<8x2xf16> -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @column_matmul_count(%x: tensor<1x64xf32>, %w: tensor<8x2xf16>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{has 3 columns but the weight has 2}}
+  %0 = lowbit.column_matmul %x, %w columns [1, 2, 3] : tensor<1x64xf32>, tensor<8x2xf16> -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @column_matmul_result(%x: tensor<2x64xf32>, %w: tensor<8x2xf16>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{result shape must be [2, 8], got [1, 8]}}
+  %0 = lowbit.column_matmul %x, %w columns [1, 2] : tensor<2x64xf32>, tensor<8x2xf16> -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}
+
+// -----
+
+func.func @column_matmul_int_weight(%x: tensor<1x64xf32>, %w: tensor<8x2xi8>) -> tensor<1x8xf32> {
+  // expected-error @+1 {{weight must be f32, f16 or bf16, got 'i8'}}
+  %0 = lowbit.column_matmul %x, %w columns [1, 2] : tensor<1x64xf32>, tensor<8x2xi8> -> tensor<1x8xf32>
+  return %0 : tensor<1x8xf32>
+}

@@ -83,3 +83,15 @@ func.func @kernel_matmul(%x: tensor<2x64xf32>, %w: tensor<320xi8>, %y: tensor<2x
   return %r : tensor<2x8xf32>
 }
 }
+
+// -----
+
+// The side path of outlier splitting.
+// CHECK-LABEL: func @column_matmul
+// CHECK: lowbit.column_matmul %arg0, %arg1 columns [3, 17, 40] : tensor<2x64xf32>, tensor<8x3xf16> -> tensor<2x8xf32>
+// BC-LABEL: func @column_matmul
+// BC: lowbit.column_matmul %arg0, %arg1 columns [3, 17, 40]
+func.func @column_matmul(%x: tensor<2x64xf32>, %w: tensor<8x3xf16>) -> tensor<2x8xf32> {
+  %0 = lowbit.column_matmul %x, %w columns [3, 17, 40] : tensor<2x64xf32>, tensor<8x3xf16> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}

@@ -20,6 +20,14 @@ mlir::Value emitDequantize(mlir::OpBuilder &b, mlir::Location loc,
 /// result[..., n] = sum_k input[..., k] * W[(b,) n, k], decoding W from
 /// `packed` inside the contraction's body: float weights are never
 /// materialised.
+/// lowbit.column_matmul as upstream ops: the input's `columns` gathered
+/// into [T, C], then the float contraction y[t, n] += g[t, c] * W[n, c]
+/// (the shape lowbit-vectorize-float-contractions turns into vector code).
+mlir::Value emitColumnContraction(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value input, mlir::Value weight,
+                                  llvm::ArrayRef<int64_t> columns,
+                                  mlir::RankedTensorType resultType);
+
 mlir::Value emitQuantizedContraction(mlir::OpBuilder &b, mlir::Location loc,
                                      mlir::Value input, mlir::Value packed,
                                      const quant::Scheme &scheme,

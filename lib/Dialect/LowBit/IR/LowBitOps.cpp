@@ -115,6 +115,41 @@ LogicalResult MatmulOp::verify() {
   return success();
 }
 
+LogicalResult ColumnMatmulOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto weight = cast<RankedTensorType>(getWeight().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (!input.getElementType().isF32() || !result.getElementType().isF32())
+    return emitOpError("input and result must be f32");
+  Type w = weight.getElementType();
+  if (!w.isF32() && !w.isF16() && !w.isBF16())
+    return emitOpError("weight must be f32, f16 or bf16, got ") << w;
+  if (input.getRank() < 1 || weight.getRank() != 2)
+    return emitOpError("needs an input of rank >= 1 and a 2-D [N, C] weight");
+  ArrayRef<int64_t> columns = getColumns();
+  if (int64_t(columns.size()) != weight.getDimSize(1))
+    return emitOpError("has ")
+           << columns.size() << " columns but the weight has "
+           << weight.getDimSize(1);
+  int64_t k = input.getShape().back();
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] < 0 || columns[i] >= k)
+      return emitOpError("column ")
+             << columns[i] << " is outside the input's " << k << " columns";
+    if (i && columns[i] <= columns[i - 1])
+      return emitOpError("columns must be strictly increasing (sorted, no "
+                         "duplicates): ")
+             << columns[i - 1] << " then " << columns[i];
+  }
+  SmallVector<int64_t> expected(input.getShape().drop_back());
+  expected.push_back(weight.getDimSize(0));
+  if (result.getShape() != ArrayRef<int64_t>(expected))
+    return emitOpError("result shape must be [")
+           << ArrayRef<int64_t>(expected) << "], got [" << result.getShape()
+           << "]";
+  return success();
+}
+
 LogicalResult KernelMatmulOp::verify() {
   auto input = cast<ShapedType>(getInput().getType());
   auto weight = cast<ShapedType>(getWeight().getType());

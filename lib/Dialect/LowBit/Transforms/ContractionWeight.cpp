@@ -8,6 +8,7 @@
 #include <cstring>
 #include <unistd.h>
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -210,6 +211,20 @@ void WeightRows::read(size_t first, size_t count, float *out) const {
     for (int64_t c = 0; c < k; ++c)
       *out++ = element(base + size_t(c) * size_t(colStride));
   }
+}
+
+bool isLookupOnlyContraction(linalg::LinalgOp op, arith::ConstantOp weight) {
+  auto fn = op->getParentOfType<func::FuncOp>();
+  auto module = op->getParentOfType<ModuleOp>();
+  if (!fn || !module || fn.getName() == "forward" ||
+      !SymbolTable::symbolKnownUseEmpty(fn, module))
+    return false;
+  bool looked = false;
+  module.walk([&](arith::ConstantOp c) {
+    looked |= dialect(c).getLookupAttrHelper().isAttrPresent(c) &&
+              c.getValue() == weight.getValue();
+  });
+  return looked;
 }
 
 } // namespace lowbit

@@ -65,6 +65,19 @@ struct LowBitQuantize
                 "lowbit-quantize: lowbit-attach-importance is not registered");
       return signalPassFailure();
     }
+    if (!outliers.empty()) {
+      if (file.empty()) {
+        emitError(getOperation().getLoc(),
+                  "lowbit-quantize: outliers= needs calibration= (the "
+                  "activation magnitudes it splits by)");
+        return signalPassFailure();
+      }
+      lowbit::LowBitSplitOutliersPassOptions split;
+      split.mode = outliers;
+      split.threshold = outlierThreshold;
+      split.fraction = outlierFraction;
+      pm.addPass(lowbit::createLowBitSplitOutliersPass(split));
+    }
     pm.addPass(lowbit::createLowBitAssignSchemesPass(assign));
     if (gptq) {
       lowbit::LowBitQuantizeGptqPassOptions g;

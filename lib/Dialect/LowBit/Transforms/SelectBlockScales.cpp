@@ -9,7 +9,6 @@
 #include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
 #include "lowbit/Quant/Gptq.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
@@ -226,22 +225,6 @@ struct BlockScaleSelection : public PassBase<Derived> {
     return success();
   }
 
-  /// True for the contraction of an embedding table that no call reaches
-  /// (a model with its own classifier keeps the table's weight function
-  /// but only looks rows up): its data feed a `lowbit.lookup` constant.
-  bool isLookupOnly(linalg::LinalgOp op, arith::ConstantOp weight) {
-    auto fn = op->getParentOfType<func::FuncOp>();
-    if (!fn || fn.getName() == "forward" ||
-        !SymbolTable::symbolKnownUseEmpty(fn, getOperation()))
-      return false;
-    bool looked = false;
-    getOperation().walk([&](arith::ConstantOp c) {
-      looked |= dialect(c).getLookupAttrHelper().isAttrPresent(c) &&
-                c.getValue() == weight.getValue();
-    });
-    return looked;
-  }
-
   /// The report line of a contraction whose weight stays float.
   static ReportRow floatRow(linalg::LinalgOp op, const std::string &why) {
     ReportRow row;
@@ -347,7 +330,7 @@ struct BlockScaleSelection : public PassBase<Derived> {
     // classifier: its contraction is never called) has no input to
     // compensate for: its scales are chosen as without GPTQ, and the report
     // says so.
-    bool useGptq = gptq && !isLookupOnly(op, w->weightConstant);
+    bool useGptq = gptq && !isLookupOnlyContraction(op, w->weightConstant);
     if (useGptq) {
       if (w->batchDim >= 0)
         return emitError(op->getLoc(), passName)

@@ -71,6 +71,9 @@ def LowBit_Dialect : Dialect {
     // triangle row by row, K(K+1)/2 values), shared by the weights of one
     // input; a blob that maps the calibration file.
     "::mlir::ElementsAttr":$gram,
+    // Per input column of a weight constant: the largest |activation|
+    // calibration saw (f32 [K]), for outlier splitting.
+    "::mlir::ElementsAttr":$max_abs,
     // On the module, from lowbit-instrument-activations: per record id (one
     // distinct input), the names of the weights multiplying it.
     "::mlir::ArrayAttr":$recorded,

@@ -67,6 +67,32 @@ def LowBit_MatmulOp : LowBit_Op<"matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
+def LowBit_ColumnMatmulOp : LowBit_Op<"column_matmul", [Pure]> {
+  let summary = "a few activation columns times a small dense weight";
+  let description = [{
+    The side path of outlier splitting (lowbit-split-outliers, mode
+    `columns`): `result[..., n] = sum_c input[..., columns[c]] * W[n, c]`
+    with `W` the `N x C` weight of the outlier columns kept dense (f16, bf16
+    or f32) while the rest of the matrix is quantized. `columns` are input
+    columns: strictly increasing (sorted, no duplicates), within the
+    input's last dimension, one per column of `W`. Its result is added to
+    the quantized matmul's.
+
+    ```mlir
+    %s = lowbit.column_matmul %x, %w columns [3, 17, 40]
+        : tensor<1x64xf32>, tensor<32x3xf16> -> tensor<1x32xf32>
+    ```
+  }];
+  let arguments = (ins AnyStaticShapeTensor:$input,
+                       AnyStaticShapeTensor:$weight,
+                       DenseI64ArrayAttr:$columns);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight `columns` $columns attr-dict `:` type($input) `,`
+    type($weight) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
 
 def LowBit_KernelMatmulOp : LowBit_Op<"kernel_matmul", [
     DestinationStyleOpInterface,

@@ -43,6 +43,13 @@ mlir::Value buildFloatContraction(mlir::OpBuilder &b, mlir::Location loc,
 std::optional<ContractionWeight>
 matchContractionWeight(mlir::linalg::LinalgOp op, std::string &whyNot);
 
+/// True for the contraction of an embedding table that no call reaches (a
+/// model with its own classifier keeps the table's weight function but
+/// only looks rows up): its data also feed a `lowbit.lookup` constant.
+/// Such a weight has no input, so no calibration statistics either.
+bool isLookupOnlyContraction(mlir::linalg::LinalgOp op,
+                             mlir::arith::ConstantOp weight);
+
 /// The largest weight lowbit quantizes or decodes: 2^36 values (a 256k x
 /// 256k table; real models' largest tensors hold ~2^32).
 constexpr uint64_t kMaxWeightElements = uint64_t(1) << 36;

@@ -305,7 +305,8 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
     `default` is the assignment's default and the scale selection's scheme,
     `report` the error table, `assign-report` the assignment table.
     `gptq=true` runs lowbit-quantize-gptq in place of
-    lowbit-select-block-scales.
+    lowbit-select-block-scales; `outliers=columns` runs
+    lowbit-split-outliers after the calibration is attached.
 
     Before:
 
@@ -347,7 +348,16 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
            "choose codes with GPTQ (lowbit-quantize-gptq instead of "
            "lowbit-select-block-scales); needs Gram matrices (calibration= "
            "a file from lowbit-run calibrate --gram)">,
-    GptqDampOption, GptqActOrderOption, GptqBlockOption
+    GptqDampOption, GptqActOrderOption, GptqBlockOption,
+    Option<"outliers", "outliers", "std::string", "\"\"",
+           "split outliers first (lowbit-split-outliers): columns "
+           "(activation-outlier columns kept dense); needs calibration=">,
+    Option<"outlierThreshold", "outlier-threshold", "double", "6.0",
+           "outliers=columns: channels whose calibrated max |x| exceeds "
+           "this (0: none)">,
+    Option<"outlierFraction", "outlier-fraction", "double", "0.0",
+           "outliers=columns: also this fraction of each input's channels, "
+           "largest max |x| first">
   ];
 }
 
@@ -383,6 +393,67 @@ def LowBitDecodeWeightsPass
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
   ];
   let options = [ThreadsOption];
+}
+
+
+def LowBitSplitOutliersPass
+    : Pass<"lowbit-split-outliers", "::mlir::ModuleOp"> {
+  let summary = "Splits activation-outlier columns off float weights (LLM.int8())";
+  let description = [{
+    Mode `columns`: for each float contraction weight W [N, K] whose input
+    calibration saw (`lowbit.max_abs`, attached by lowbit-attach-importance
+    from a `lowbit-run calibrate` file), the input channels whose max |x|
+    exceeds `threshold` (default 6.0, LLM.int8()'s; 0 = off) or that fall in
+    the top `fraction` of channels by max |x| are split off:
+    - their columns of W move to an N x C side weight stored dense in
+      `storage` (f16 by default), named `<w>.outlier_columns`, multiplied
+      by `lowbit.column_matmul`;
+    - in W they become zero, and so do their importance and Gram rows, so
+      that block scales (and GPTQ) serve the remaining columns;
+    - the main contraction reads the input with those channels zeroed, so
+      the int8 activation quantization of the quantized kernel never sees
+      them (that is where the benefit comes from on the integer path).
+    The two results are added. Run it before lowbit-assign-schemes
+    (`lowbit-quantize{outliers=columns}` does). Contractions whose input is
+    not laid out [..., K] are left with a warning; a weight without
+    `lowbit.max_abs` is an error naming it. Mode `weights` (sparse weight
+    outliers) is not implemented yet and is refused.
+
+    Before:
+    ```mlir
+    %w = arith.constant {lowbit.name = "wq", lowbit.max_abs = dense<[0.5, 9.0, 0.7, 0.2]> : tensor<4xf32>}
+        dense<...> : tensor<2x4xf32>
+    %y = linalg.generic ... ins(%x, %w : tensor<1x4xf32>, tensor<2x4xf32>) ...
+    ```
+    After:
+    ```mlir
+    %mask = arith.constant dense<[false, true, false, false]> : tensor<4xi1>
+    %xm = linalg.generic ... // x with channel 1 zeroed
+    %w0 = arith.constant {lowbit.name = "wq", ...} dense<...> : tensor<2x4xf32> // column 1 zero
+    %ym = linalg.generic ... ins(%xm, %w0 ...)
+    %ws = arith.constant {lowbit.name = "wq.outlier_columns"} dense<...> : tensor<2x1xf16>
+    %ys = lowbit.column_matmul %x, %ws columns [1]
+        : tensor<1x4xf32>, tensor<2x1xf16> -> tensor<1x2xf32>
+    %y = linalg.add ins(%ym, %ys ...)
+    ```
+  }];
+  let dependentDialects = [
+    "::lowbit::LowBitDialect", "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect"
+  ];
+  let options = [
+    Option<"mode", "mode", "std::string", "\"columns\"",
+           "columns (activation-outlier columns, LLM.int8()); weights "
+           "(sparse weight outliers) is not implemented yet">,
+    Option<"threshold", "threshold", "double", "6.0",
+           "split input channels whose calibrated max |x| exceeds this "
+           "(0: no threshold)">,
+    Option<"fraction", "fraction", "double", "0.0",
+           "also split this fraction of each input's channels, largest "
+           "max |x| first">,
+    Option<"storage", "storage", "std::string", "\"f16\"",
+           "type of the side weight: f16, bf16 or f32">,
+  ];
 }
 
 #endif // LOWBIT_TRANSFORMS_PASSES_TD

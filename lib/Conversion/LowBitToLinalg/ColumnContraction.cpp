@@ -1,0 +1,115 @@
+//===- ColumnContraction.cpp - lowbit.column_matmul as gather + contraction ===//
+
+#include "lowbit/Conversion/LowBitToLinalg/LowBitToLinalg.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+
+namespace lowbit {
+
+namespace {
+
+/// [..., K] viewed as [T, K] (a vector gains a unit T).
+Value asMatrix(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t r = type.getRank(), k = type.getShape().back();
+  if (r == 2)
+    return v;
+  auto target = RankedTensorType::get({type.getNumElements() / k, k},
+                                      type.getElementType());
+  if (r == 1)
+    return tensor::ExpandShapeOp::create(b, loc, target, v,
+                                         SmallVector<ReassociationIndices>{
+                                             {0, 1}});
+  ReassociationIndices lead;
+  for (int64_t i = 0; i + 1 < r; ++i)
+    lead.push_back(i);
+  return tensor::CollapseShapeOp::create(
+      b, loc, target, v, SmallVector<ReassociationIndices>{lead, {r - 1}});
+}
+
+} // namespace
+
+Value emitColumnContraction(OpBuilder &b, Location loc, Value input,
+                            Value weight, ArrayRef<int64_t> columns,
+                            RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  Type f32 = b.getF32Type();
+  Value x = asMatrix(b, loc, input);
+  int64_t t = cast<RankedTensorType>(x.getType()).getDimSize(0);
+  auto wType = cast<RankedTensorType>(weight.getType());
+  int64_t n = wType.getDimSize(0), c = wType.getDimSize(1);
+
+  // g[t, c] = x[t, columns[c]].
+  auto indexType = RankedTensorType::get({c}, b.getIndexType());
+  Value indices = arith::ConstantOp::create(
+      b, loc, indexType,
+      DenseElementsAttr::get(indexType,
+                             llvm::to_vector_of<APInt>(llvm::map_range(
+                                 columns, [](int64_t v) {
+                                   return APInt(64, uint64_t(v));
+                                 }))));
+  auto gType = RankedTensorType::get({t, c}, f32);
+  Value gInit = tensor::EmptyOp::create(b, loc, gType.getShape(), f32);
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  Value gathered =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{gType}, ValueRange{}, ValueRange{gInit},
+          ArrayRef<AffineMap>{id2},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                        utils::IteratorType::parallel},
+          [&](OpBuilder &nb, Location nl, ValueRange) {
+            Value row = linalg::IndexOp::create(nb, nl, 0);
+            Value col = linalg::IndexOp::create(nb, nl, 1);
+            Value k = tensor::ExtractOp::create(nb, nl, indices, col);
+            Value v = tensor::ExtractOp::create(nb, nl, x, ValueRange{row, k});
+            linalg::YieldOp::create(nb, nl, v);
+          })
+          .getResult(0);
+
+  // y[t, n] = sum_c g[t, c] * W[n, c].
+  auto yType = RankedTensorType::get({t, n}, f32);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  Value yInit = linalg::FillOp::create(
+                    b, loc, zero,
+                    ValueRange{tensor::EmptyOp::create(b, loc, yType.getShape(),
+                                                       f32)})
+                    .getResult(0);
+  AffineExpr dt, dn, dc;
+  bindDims(ctx, dt, dn, dc);
+  Value y =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{yType}, ValueRange{gathered, weight},
+          ValueRange{yInit},
+          ArrayRef<AffineMap>{AffineMap::get(3, 0, {dt, dc}, ctx),
+                              AffineMap::get(3, 0, {dn, dc}, ctx),
+                              AffineMap::get(3, 0, {dt, dn}, ctx)},
+          ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                        utils::IteratorType::parallel,
+                                        utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location nl, ValueRange args) {
+            Value w = args[1];
+            if (!w.getType().isF32())
+              w = arith::ExtFOp::create(nb, nl, f32, w);
+            Value m = arith::MulFOp::create(nb, nl, args[0], w);
+            Value s = arith::AddFOp::create(nb, nl, args[2], m);
+            linalg::YieldOp::create(nb, nl, s);
+          })
+          .getResult(0);
+  if (resultType == yType)
+    return y;
+  int64_t r = resultType.getRank();
+  if (r == 1)
+    return tensor::CollapseShapeOp::create(
+        b, loc, resultType, y, SmallVector<ReassociationIndices>{{0, 1}});
+  ReassociationIndices lead;
+  for (int64_t i = 0; i + 1 < r; ++i)
+    lead.push_back(i);
+  return tensor::ExpandShapeOp::create(
+      b, loc, resultType, y, SmallVector<ReassociationIndices>{lead, {r - 1}});
+}
+
+} // namespace lowbit

@@ -1,0 +1,290 @@
+//===- SplitOutliers.cpp - Activation-outlier columns off float weights ---===//
+//
+// LLM.int8()'s decomposition as a rewrite of float contractions (see
+// Passes.td): y = (x with outlier channels zeroed) · W0ᵀ + x[:, C] · W_Cᵀ,
+// W0 = W with columns C zeroed, W_C those columns dense.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
+#include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Quant/Half.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace lowbit {
+#define GEN_PASS_DEF_LOWBITSPLITOUTLIERSPASS
+#include "lowbit/Dialect/LowBit/Transforms/Passes.h.inc"
+} // namespace lowbit
+
+using namespace mlir;
+using namespace lowbit;
+
+namespace {
+
+/// A dense_resource constant of `type` holding `values` converted to its
+/// element type (f32, f16 or bf16).
+DenseResourceElementsAttr floatBlob(RankedTensorType type,
+                                    ArrayRef<float> values,
+                                    const std::string &name) {
+  Type e = type.getElementType();
+  if (e.isF32())
+    return DenseResourceElementsAttr::get(
+        type, name, HeapAsmResourceBlob::allocateAndCopyInferAlign(values));
+  std::vector<uint16_t> half(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    half[i] = e.isF16() ? quant::floatToHalf(values[i])
+                        : quant::floatToBf16(values[i]);
+  return DenseResourceElementsAttr::get(
+      type, name,
+      HeapAsmResourceBlob::allocateAndCopyInferAlign(ArrayRef<uint16_t>(half)));
+}
+
+/// The f32 values of a per-column statistic or a Gram (a blob, dense
+/// elements or a splat); empty when it is not f32 data of its type's size.
+std::vector<float> floatsOf(ElementsAttr attr) {
+  auto type = dyn_cast<RankedTensorType>(attr.getType());
+  std::optional<ConstantData> data = constantData(attr);
+  if (!type || !data || !type.getElementType().isF32())
+    return {};
+  const float *v = reinterpret_cast<const float *>(data->bytes.data());
+  if (data->splat)
+    return std::vector<float>(size_t(type.getNumElements()), v[0]);
+  return std::vector<float>(v, v + type.getNumElements());
+}
+
+/// Per-column `values` with the split columns set to zero.
+DenseResourceElementsAttr zeroedColumns(ElementsAttr attr,
+                                        std::vector<float> values,
+                                        ArrayRef<int64_t> columns,
+                                        const std::string &name) {
+  for (int64_t c : columns)
+    values[c] = 0;
+  return floatBlob(cast<RankedTensorType>(attr.getType()), values, name);
+}
+
+/// A Gram's packed upper triangle with the split rows and columns zeroed:
+/// the main contraction never sees those channels.
+DenseResourceElementsAttr zeroedGram(ElementsAttr attr,
+                                     std::vector<float> values, int64_t k,
+                                     ArrayRef<int64_t> columns,
+                                     const std::string &name) {
+  std::vector<char> split(k, 0);
+  for (int64_t c : columns)
+    split[c] = 1;
+  size_t at = 0;
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = i; j < k; ++j, ++at)
+      if (split[i] || split[j])
+        values[at] = 0;
+  return floatBlob(cast<RankedTensorType>(attr.getType()), values, name);
+}
+
+struct SplitOutliers
+    : public lowbit::impl::LowBitSplitOutliersPassBase<SplitOutliers> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    if (mode == "weights") {
+      emitError(module.getLoc(), "lowbit-split-outliers: mode=weights (sparse "
+                                 "weight outliers) is not implemented yet");
+      return signalPassFailure();
+    }
+    if (mode != "columns") {
+      emitError(module.getLoc(), "lowbit-split-outliers: unknown mode '")
+          << mode << "' (expected columns)";
+      return signalPassFailure();
+    }
+    if (!(threshold >= 0) || !(fraction >= 0 && fraction <= 1)) {
+      emitError(module.getLoc(), "lowbit-split-outliers: threshold must be "
+                                 ">= 0 and fraction within [0, 1]");
+      return signalPassFailure();
+    }
+    Builder b(&getContext());
+    if (storage == "f16")
+      sideType = b.getF16Type();
+    else if (storage == "bf16")
+      sideType = b.getBF16Type();
+    else if (storage == "f32")
+      sideType = b.getF32Type();
+    else {
+      emitError(module.getLoc(), "lowbit-split-outliers: storage '")
+          << storage << "' (expected f16, bf16 or f32)";
+      return signalPassFailure();
+    }
+    SmallVector<linalg::LinalgOp> ops;
+    module.walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    for (linalg::LinalgOp op : ops)
+      if (failed(split(op)))
+        return signalPassFailure();
+  }
+
+  /// Channels to split: max |x| above the threshold, plus the top fraction.
+  std::vector<int64_t> chooseColumns(const float *maxAbs, int64_t k) {
+    std::vector<char> chosen(k, 0);
+    if (threshold > 0)
+      for (int64_t i = 0; i < k; ++i)
+        chosen[i] = maxAbs[i] > threshold;
+    int64_t top = int64_t(fraction * double(k));
+    if (top > 0) {
+      std::vector<int64_t> order(k);
+      std::iota(order.begin(), order.end(), 0);
+      std::sort(order.begin(), order.end(), [&](int64_t a, int64_t c) {
+        return maxAbs[a] != maxAbs[c] ? maxAbs[a] > maxAbs[c] : a < c;
+      });
+      for (int64_t i = 0; i < top; ++i)
+        chosen[order[i]] = 1;
+    }
+    std::vector<int64_t> columns;
+    for (int64_t i = 0; i < k; ++i)
+      if (chosen[i])
+        columns.push_back(i);
+    return columns;
+  }
+
+  LogicalResult split(linalg::LinalgOp op) {
+    std::string whyNot;
+    std::optional<ContractionWeight> w = matchContractionWeight(op, whyNot);
+    if (!w || isLookupOnlyContraction(op, w->weightConstant))
+      return success();
+    arith::ConstantOp weight = w->weightConstant;
+    LowBitDialect &attrs = dialect(weight);
+    if (attrs.getKeepAttrHelper().isAttrPresent(weight))
+      return success(); // stays float anyway
+    ElementsAttr maxAbsAttr = attrs.getMaxAbsAttrHelper().getAttr(weight);
+    if (!maxAbsAttr)
+      return emitError(op->getLoc(), "lowbit-split-outliers: '")
+             << w->name
+             << "' has no lowbit.max_abs; calibrate with lowbit-run "
+                "calibrate and attach the file (lowbit-quantize "
+                "calibration=...)";
+    std::vector<float> maxAbs = floatsOf(maxAbsAttr);
+    if (int64_t(maxAbs.size()) != w->k ||
+        cast<ShapedType>(maxAbsAttr.getType()).getRank() != 1)
+      return emitError(op->getLoc(), "lowbit-split-outliers: the max_abs of '")
+             << w->name << "' must be " << w->k << " f32 values";
+    std::vector<int64_t> columns = chooseColumns(maxAbs.data(), w->k);
+    if (columns.empty())
+      return success();
+    // The rewrite rebuilds the contraction as x[..., K] · W[N, K]ᵀ.
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    AffineMap act = maps[1 - w->weightOperand], out = maps[2];
+    if (w->batchDim >= 0 || !act.getResults().back().isFunctionOfDim(w->kDim) ||
+        !out.getResults().back().isFunctionOfDim(w->nDim) ||
+        !op.getDpsInits()[0].getDefiningOp<linalg::FillOp>()) {
+      op.emitWarning("lowbit-split-outliers: '")
+          << w->name << "' left whole: its input is not laid out [..., K]";
+      return success();
+    }
+
+    int64_t n = w->n, k = w->k, c = int64_t(columns.size());
+    WeightRows source(*w);
+    if (!source.valid())
+      return emitError(op->getLoc(), "cannot read the constant weight '")
+             << w->name << "'";
+    std::vector<float> rows(size_t(n) * k), side(size_t(n) * c);
+    source.read(0, size_t(n), rows.data());
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t j = 0; j < c; ++j) {
+        float &v = rows[size_t(r) * k + columns[j]];
+        side[size_t(r) * c + j] = v;
+        v = 0;
+      }
+
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    MLIRContext *ctx = op.getContext();
+    Value input = op.getDpsInputs()[1 - w->weightOperand];
+    auto inType = cast<RankedTensorType>(input.getType());
+    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
+
+    // The weight without the split columns, [N, K] in its element type,
+    // with what calibration said about it.
+    auto wType = RankedTensorType::get(
+        {n, k},
+        cast<RankedTensorType>(weight.getType()).getElementType());
+    auto main = arith::ConstantOp::create(
+        b, loc, wType, floatBlob(wType, rows, "outliers_split." + w->name));
+    for (NamedAttribute a : weight->getDiscardableAttrs())
+      main->setAttr(a.getName(), a.getValue());
+    if (ElementsAttr imp = attrs.getImportanceAttrHelper().getAttr(weight)) {
+      std::vector<float> values = floatsOf(imp);
+      if (int64_t(values.size()) != k)
+        return emitError(op->getLoc(), "lowbit-split-outliers: the "
+                                       "importance of '")
+               << w->name << "' must be " << k << " f32 values";
+      attrs.getImportanceAttrHelper().setAttr(
+          main, zeroedColumns(imp, std::move(values), columns,
+                              "importance.split." + w->name));
+    }
+    if (ElementsAttr gram = attrs.getGramAttrHelper().getAttr(weight)) {
+      std::vector<float> values = floatsOf(gram);
+      if (int64_t(values.size()) != k * (k + 1) / 2)
+        return emitError(op->getLoc(), "lowbit-split-outliers: the Gram "
+                                       "matrix of '")
+               << w->name << "' must be " << k * (k + 1) / 2 << " f32 values";
+      attrs.getGramAttrHelper().setAttr(
+          main, zeroedGram(gram, std::move(values), k, columns,
+                           "gram.split." + w->name));
+    }
+
+    // The input with the split channels zeroed.
+    SmallVector<bool> maskValues(k, false);
+    for (int64_t col : columns)
+      maskValues[col] = true;
+    auto maskType = RankedTensorType::get({k}, b.getI1Type());
+    Value mask = arith::ConstantOp::create(
+        b, loc, maskType, DenseElementsAttr::get(maskType, ArrayRef<bool>(maskValues)));
+    int64_t rank = inType.getRank();
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
+    AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
+    Value masked =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{inType}, ValueRange{input, mask},
+            ValueRange{tensor::EmptyOp::create(b, loc, inType.getShape(),
+                                               inType.getElementType())},
+            ArrayRef<AffineMap>{identity, last, identity},
+            SmallVector<utils::IteratorType>(rank,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              Value zero = arith::ConstantOp::create(
+                  nb, nl, nb.getZeroAttr(args[0].getType()));
+              Value v =
+                  arith::SelectOp::create(nb, nl, args[1], zero, args[0]);
+              linalg::YieldOp::create(nb, nl, v);
+            })
+            .getResult(0);
+    Value y = buildFloatContraction(b, loc, masked, main, resultType);
+
+    // The side path: the split columns, dense.
+    auto sType = RankedTensorType::get({n, c}, sideType);
+    std::string sideName = w->name + ".outlier_columns";
+    auto sideWeight = arith::ConstantOp::create(
+        b, loc, sType, floatBlob(sType, side, sideName));
+    attrs.getNameAttrHelper().setAttr(sideWeight, b.getStringAttr(sideName));
+    Value s = ColumnMatmulOp::create(b, loc, resultType, input, sideWeight,
+                                     b.getDenseI64ArrayAttr(columns));
+    Value sum =
+        linalg::AddOp::create(
+            b, loc, ValueRange{y, s},
+            ValueRange{tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                               b.getF32Type())})
+            ->getResult(0);
+    op->getResult(0).replaceAllUsesWith(sum);
+    op->erase();
+    if (weight->use_empty())
+      weight->erase();
+    return success();
+  }
+
+  Type sideType;
+};
+
+} // namespace
