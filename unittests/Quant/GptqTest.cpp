@@ -1,6 +1,7 @@
 //===- GptqTest.cpp - GPTQ against known answers --------------------------===//
 
 #include "lowbit/Quant/Gptq.h"
+#include "TestData.h"
 
 #include <gtest/gtest.h>
 
@@ -8,21 +9,9 @@
 #include <random>
 
 using namespace lowbit::quant;
+using namespace lowbit::testing;
 
 namespace {
-
-std::vector<Scheme> everyScheme() {
-  std::vector<Scheme> all;
-  for (Format f : allGgufFormats())
-    all.push_back(ggufScheme(f));
-  std::string err;
-  for (const char *t :
-       {"b2:g16:asym:f16", "b3:g64:sym:f16", "b3:g32:asym:f16:sb256x6",
-        "b4:g32:sym:f16:nf4", "b4:g128:zp:bf16", "b6:g32:asym:f16",
-        "b8:g256:sym:bf16"})
-    all.push_back(*parseScheme(t, err));
-  return all;
-}
 
 /// The packed upper triangle of XᵀX for `tokens` inputs of width k whose
 /// features are correlated (a random mixing of fewer factors plus noise)

@@ -14,20 +14,6 @@ using namespace lowbit::testing;
 
 namespace {
 
-std::vector<Scheme> everyScheme() {
-  std::vector<Scheme> all;
-  for (Format f : allGgufFormats())
-    all.push_back(ggufScheme(f));
-  std::string err;
-  for (const char *t :
-       {"b2:g16:asym:f16", "b3:g64:sym:f16", "b3:g32:asym:f16:sb256x6",
-        "b4:g32:sym:f16:nf4", "b4:g128:zp:bf16", "b5:g16:sym:f32:sb128x5",
-        "b6:g32:asym:f16", "b8:g256:sym:bf16",
-        "b2:g32:sym:f16:cb=-1.5,-0.4,0.4,1.5"})
-    all.push_back(*parseScheme(t, err));
-  return all;
-}
-
 /// Relative RMS error a scheme of b bits must stay under on Gaussian data.
 double relativeBound(unsigned bits) {
   static const double bound[] = {0,    0,    0.62,  0.35, 0.19,

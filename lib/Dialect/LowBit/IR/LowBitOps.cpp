@@ -85,6 +85,16 @@ void DequantizeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
   patterns.add<SliceRowsBeforeDequantize>(context);
 }
 
+/// The result of a matmul-like op is the input's shape with K replaced by
+/// N: `expected`.
+static LogicalResult verifyResultShape(Operation *op, RankedTensorType result,
+                                       ArrayRef<int64_t> expected) {
+  if (result.getShape() != expected)
+    return op->emitOpError("result shape must be [")
+           << expected << "], got [" << result.getShape() << "]";
+  return success();
+}
+
 LogicalResult MatmulOp::verify() {
   auto input = cast<RankedTensorType>(getInput().getType());
   auto packed = cast<RankedTensorType>(getPacked().getType());
@@ -108,11 +118,7 @@ LogicalResult MatmulOp::verify() {
              << input.getShape()[0] << " must equal weight batch "
              << packed.getShape()[0];
   }
-  if (result.getShape() != ArrayRef<int64_t>(expected))
-    return emitOpError("result shape must be [")
-           << ArrayRef<int64_t>(expected) << "], got [" << result.getShape()
-           << "]";
-  return success();
+  return verifyResultShape(*this, result, expected);
 }
 
 LogicalResult ColumnMatmulOp::verify() {
@@ -143,11 +149,7 @@ LogicalResult ColumnMatmulOp::verify() {
   }
   SmallVector<int64_t> expected(input.getShape().drop_back());
   expected.push_back(weight.getDimSize(0));
-  if (result.getShape() != ArrayRef<int64_t>(expected))
-    return emitOpError("result shape must be [")
-           << ArrayRef<int64_t>(expected) << "], got [" << result.getShape()
-           << "]";
-  return success();
+  return verifyResultShape(*this, result, expected);
 }
 
 LogicalResult KernelMatmulOp::verify() {
