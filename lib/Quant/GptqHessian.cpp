@@ -39,7 +39,7 @@ double dot(const double *a, const double *b, size_t n) {
 } // namespace
 
 std::string prepareGptq(const float *g, unsigned k, const GptqOptions &options,
-                        GptqHessian &out) {
+                        GptqHessian &out, const std::vector<unsigned> &silent) {
   if (k == 0)
     return "the Gram matrix is empty";
   if (!(options.damp >= 0) || !std::isfinite(options.damp))
@@ -53,11 +53,17 @@ std::string prepareGptq(const float *g, unsigned k, const GptqOptions &options,
   out.actOrder = options.actOrder;
   out.blockColumns = options.blockColumns;
   out.dead.assign(n, 0);
+  for (unsigned c : silent) {
+    if (c >= k)
+      return "silent column " + std::to_string(c) + " is outside the " +
+             std::to_string(k) + " columns";
+    out.dead[c] = 1;
+  }
   std::vector<double> diag(n);
   double sum = 0;
   for (size_t i = 0; i < n; ++i) {
     double h = g[rowStart(i, n)];
-    if (!(h > 0)) {
+    if (out.dead[i] || !(h > 0)) {
       out.dead[i] = 1; // no input reached it: GPTQ's H_ii = 1, w = 0
       h = 1;
     }

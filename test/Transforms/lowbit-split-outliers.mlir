@@ -31,11 +31,12 @@
 // FRACTION: error: lowbit-split-outliers: threshold must be >= 0 and fraction within [0, 1]
 
 // Input channel 1 reached 9.0 (> 6): its column leaves W for an f16 side
-// weight, W keeps a zero column (and zero importance there), the main
+// weight, W keeps a zero column (and zero importance there; GPTQ treats
+// the split columns as silent, so the shared Gram is not copied), the main
 // contraction reads x with channel 1 zeroed, and the side result is added.
 // CHECK-LABEL: func @split_one_column
 // CHECK-DAG: %[[MASK:.*]] = arith.constant dense<[false, true, false, false]> : tensor<4xi1>
-// CHECK-DAG: %[[W0:.*]] = arith.constant {lowbit.importance = dense_resource<importance.split.wq> : tensor<4xf32>, lowbit.max_abs = {{.*}}, lowbit.name = "wq"} dense_resource<outliers_split.wq> : tensor<2x4xf32>
+// CHECK-DAG: %[[W0:.*]] = arith.constant {lowbit.importance = dense_resource<importance.split.wq> : tensor<4xf32>, lowbit.max_abs = {{.*}}, lowbit.name = "wq", lowbit.split_columns = array<i64: 1>} dense_resource<outliers_split.wq> : tensor<2x4xf32>
 // CHECK: %[[XM:.*]] = linalg.generic {{.*}} ins(%arg0, %[[MASK]] : tensor<1x4xf32>, tensor<4xi1>)
 // CHECK: arith.select
 // CHECK: %[[YM:.*]] = linalg.generic {{.*}} ins(%[[XM]], %[[W0]] : tensor<1x4xf32>, tensor<2x4xf32>)

@@ -249,6 +249,21 @@ TEST(Gptq, DeadColumnsAreZeroAndBadInputIsRefused) {
   std::vector<float> y = gptqDecoded(s, g, x, 2, k, GptqOptions());
   EXPECT_EQ(y[5], 0.0f);
   EXPECT_EQ(y[k + 5], 0.0f);
+  // Silent columns (split off to a side path) are zero the same way.
+  {
+    GptqHessian silent;
+    ASSERT_EQ(prepareGptq(g.data(), k, GptqOptions(), silent, {7}), "");
+    EXPECT_TRUE(silent.dead[7]);
+    std::vector<uint8_t> q(2 * rowBytes(s, k));
+    ASSERT_EQ(gptqQuantizeRows(s, silent, x.data(), 2, k, q.data(),
+                               QuantOptions(), "w"),
+              "");
+    std::vector<float> z(2 * k);
+    dequantizeMatrix(s, q.data(), 2, k, z.data(), 1);
+    EXPECT_EQ(z[7], 0.0f);
+    EXPECT_EQ(z[k + 7], 0.0f);
+    EXPECT_NE(prepareGptq(g.data(), k, GptqOptions(), silent, {k}), "");
+  }
 
   GptqHessian h;
   std::vector<float> bad = g;

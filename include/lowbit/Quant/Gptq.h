@@ -60,8 +60,11 @@ struct GptqHessian {
 /// holds H[i][i..K-1], the layout of `lowbit.gram`). Returns an empty
 /// string or an error (non-finite values, negative damp, not positive
 /// definite after damping).
+/// `silent` columns are treated as columns no input reached (their weights
+/// become 0): the channels outlier splitting moved to its side path.
 std::string prepareGptq(const float *gramUpper, unsigned k,
-                        const GptqOptions &options, GptqHessian &out);
+                        const GptqOptions &options, GptqHessian &out,
+                        const std::vector<unsigned> &silent = {});
 
 /// Quantizes rows x rowLength floats (rowLength == h.k) into rows x
 /// rowBytes bytes of `scheme`'s layout. options.method fits the block

@@ -346,7 +346,12 @@ struct BlockScaleSelection : public PassBase<Derived> {
                   "`lowbit-run calibrate --gram` and attach the file "
                   "(lowbit-quantize calibration=...), or quantize it "
                   "without GPTQ";
-      err = quant::prepareGptq(gram, unsigned(w->k), *gptq, hessian);
+      std::vector<unsigned> silent;
+      if (DenseI64ArrayAttr split = dialect(op).getSplitColumnsAttrHelper()
+                                        .getAttr(w->weightConstant))
+        for (int64_t c : split.asArrayRef())
+          silent.push_back(unsigned(c));
+      err = quant::prepareGptq(gram, unsigned(w->k), *gptq, hessian, silent);
       if (!err.empty())
         return emitError(op->getLoc(), passName)
                << ": '" << w->name << "': " << err;

@@ -69,23 +69,6 @@ DenseResourceElementsAttr zeroedColumns(ElementsAttr attr,
   return floatBlob(cast<RankedTensorType>(attr.getType()), values, name);
 }
 
-/// A Gram's packed upper triangle with the split rows and columns zeroed:
-/// the main contraction never sees those channels.
-DenseResourceElementsAttr zeroedGram(ElementsAttr attr,
-                                     std::vector<float> values, int64_t k,
-                                     ArrayRef<int64_t> columns,
-                                     const std::string &name) {
-  std::vector<char> split(k, 0);
-  for (int64_t c : columns)
-    split[c] = 1;
-  size_t at = 0;
-  for (int64_t i = 0; i < k; ++i)
-    for (int64_t j = i; j < k; ++j, ++at)
-      if (split[i] || split[j])
-        values[at] = 0;
-  return floatBlob(cast<RankedTensorType>(attr.getType()), values, name);
-}
-
 struct SplitOutliers
     : public lowbit::impl::LowBitSplitOutliersPassBase<SplitOutliers> {
   using Base::Base;
@@ -224,16 +207,10 @@ struct SplitOutliers
           main, zeroedColumns(imp, std::move(values), columns,
                               "importance.split." + w->name));
     }
-    if (ElementsAttr gram = attrs.getGramAttrHelper().getAttr(weight)) {
-      std::vector<float> values = floatsOf(gram);
-      if (int64_t(values.size()) != k * (k + 1) / 2)
-        return emitError(op->getLoc(), "lowbit-split-outliers: the Gram "
-                                       "matrix of '")
-               << w->name << "' must be " << k * (k + 1) / 2 << " f32 values";
-      attrs.getGramAttrHelper().setAttr(
-          main, zeroedGram(gram, std::move(values), k, columns,
-                           "gram.split." + w->name));
-    }
+    // The Gram stays shared (no copy); GPTQ treats the split columns as
+    // channels the input never reaches.
+    attrs.getSplitColumnsAttrHelper().setAttr(main,
+                                              b.getDenseI64ArrayAttr(columns));
 
     // The input with the split channels zeroed.
     SmallVector<bool> maskValues(k, false);
@@ -279,8 +256,13 @@ struct SplitOutliers
             ->getResult(0);
     op->getResult(0).replaceAllUsesWith(sum);
     op->erase();
-    if (weight->use_empty())
+    if (weight->use_empty()) {
+      // The original's bytes go as soon as nothing refers to them, so the
+      // split model is never held twice.
+      Attribute data = weight.getValue();
       weight->erase();
+      releaseBlobIfUnused(getOperation(), data);
+    }
     return success();
   }
 

@@ -74,6 +74,9 @@ def LowBit_Dialect : Dialect {
     // Per input column of a weight constant: the largest |activation|
     // calibration saw (f32 [K]), for outlier splitting.
     "::mlir::ElementsAttr":$max_abs,
+    // On a weight constant after lowbit-split-outliers: the input columns
+    // moved to the side path (the main contraction's input is zero there).
+    "::mlir::DenseI64ArrayAttr":$split_columns,
     // On the module, from lowbit-instrument-activations: per record id (one
     // distinct input), the names of the weights multiplying it.
     "::mlir::ArrayAttr":$recorded,

@@ -408,8 +408,9 @@ def LowBitSplitOutliersPass
     - their columns of W move to an N x C side weight stored dense in
       `storage` (f16 by default), named `<w>.outlier_columns`, multiplied
       by `lowbit.column_matmul`;
-    - in W they become zero, and so do their importance and Gram rows, so
-      that block scales (and GPTQ) serve the remaining columns;
+    - in W they become zero, and so does their importance; W records them
+      as `lowbit.split_columns`, which GPTQ treats as channels the input
+      never reaches (the shared Gram is not copied);
     - the main contraction reads the input with those channels zeroed, so
       the int8 activation quantization of the quantized kernel never sees
       them (that is where the benefit comes from on the integer path).
