@@ -107,6 +107,9 @@ struct BlockScaleSelection : public PassBase<Derived> {
   using Base::threads;
   std::optional<FloatType> fallbackFloat; ///< scheme=f16: float storage
   std::optional<quant::GptqOptions> gptq; ///< set by lowbit-quantize-gptq
+  /// The last prepared H, and the Gram (and split columns) it came from.
+  quant::GptqHessian hessian;
+  std::optional<std::pair<const float *, Attribute>> preparedFor;
   const char *passName = "lowbit-select-block-scales";
 
   void runOnOperation() override {
@@ -172,6 +175,9 @@ struct BlockScaleSelection : public PassBase<Derived> {
     }
     if (progress && !candidates.empty())
       llvm::errs() << "\n";
+    // The factor can be hundreds of MB: not kept past the pass.
+    hessian = quant::GptqHessian();
+    preparedFor.reset();
     if (!this->report.empty()) {
       ReportSummary summary = summarize();
       summary.seconds = std::chrono::duration<double>(
@@ -325,7 +331,6 @@ struct BlockScaleSelection : public PassBase<Derived> {
     if (!err.empty())
       return emitError(op->getLoc(), err);
     // GPTQ: H from the IR, prepared once for all the weight's rows.
-    quant::GptqHessian hessian;
     // A table only looked up (the embedding of a model with its own
     // classifier: its contraction is never called) has no input to
     // compensate for: its scales are chosen as without GPTQ, and the report
@@ -347,14 +352,23 @@ struct BlockScaleSelection : public PassBase<Derived> {
                   "(lowbit-quantize calibration=...), or quantize it "
                   "without GPTQ";
       std::vector<unsigned> silent;
-      if (DenseI64ArrayAttr split = dialect(op).getSplitColumnsAttrHelper()
-                                        .getAttr(w->weightConstant))
+      DenseI64ArrayAttr split =
+          dialect(op).getSplitColumnsAttrHelper().getAttr(w->weightConstant);
+      if (split)
         for (int64_t c : split.asArrayRef())
           silent.push_back(unsigned(c));
-      err = quant::prepareGptq(gram, unsigned(w->k), *gptq, hessian, silent);
-      if (!err.empty())
-        return emitError(op->getLoc(), passName)
-               << ": '" << w->name << "': " << err;
+      // q/k/v (and gate/up) share one Gram and come one after another:
+      // the last factorization serves them all (it is the O(K³) part).
+      std::pair<const float *, Attribute> key{gram, split};
+      if (!preparedFor || *preparedFor != key) {
+        preparedFor.reset();
+        hessian = quant::GptqHessian();
+        err = quant::prepareGptq(gram, unsigned(w->k), *gptq, hessian, silent);
+        if (!err.empty())
+          return emitError(op->getLoc(), passName)
+                 << ": '" << w->name << "': " << err;
+        preparedFor = key;
+      }
     }
     // Row chunks of about 16 MB of floats: big weights are never copied
     // whole (results do not depend on the chunking: rows are independent).
