@@ -3,6 +3,7 @@
 //   lowbit-bench-matvec [--schemes=q4_k,q4_0,q8_0,iq4_xs]
 //                       [--shapes=4096x4096,11008x4096] [--thread-counts=1,2]
 //                       [--batch=512] [--target=host]
+//                       [--outlier-fractions=0.001,0.005,0.01]
 //
 // Every kernel is built by CompiledMatmul: one lowbit.matmul lowered by
 // lowbit-lowering and compiled at -O3, i.e. exactly what lowbit-compile
@@ -11,7 +12,9 @@
 //   - out of cache: a 256 MiB buffer is read between calls; median of 15
 //   - in cache: back-to-back calls; median of 50
 // GB/s counts the bytes of the scheme as stored in GGUF (what the model
-// costs); the kernel layout's own size is printed beside it.
+// costs); the kernel layout's own size is printed beside it. With outlier
+// columns, the side path's time is compared with the plain kernel's plus
+// the side bytes over the measured bandwidth (the target: 1.1x).
 //
 //===----------------------------------------------------------------------===//
 
@@ -42,6 +45,11 @@ static cl::opt<std::string> threadList("thread-counts", cl::init("1,2"));
 static cl::opt<unsigned> batch("batch", cl::desc("also time T tokens (0: off)"),
                                cl::init(512));
 static cl::opt<std::string> target("target", cl::init("host"));
+static cl::opt<std::string> outlierFractions(
+    "outlier-fractions",
+    cl::desc("also time the first shape with this share of input columns "
+             "on the outlier side path (lowbit-split-outliers' IR)"),
+    cl::init("0.001,0.005,0.01"));
 
 using Clock = std::chrono::steady_clock;
 
@@ -180,6 +188,51 @@ int main(int argc, char **argv) {
                       c * 1e6, gbs, h * 1e6, double(packed.size()) / h / 1e9,
                       100.0 * gbs / bandwidth[i])
                << (i == 0 ? layout : std::string()) << "\n";
+      }
+      if (!outlierFractions.empty() && shape == shapeNames.front()) {
+        SmallVector<StringRef> fractions;
+        StringRef(outlierFractions).split(fractions, ',');
+        for (StringRef f : fractions) {
+          double fraction = 0;
+          if (f.getAsDouble(fraction) || !(fraction > 0 && fraction < 1)) {
+            errs() << "--outlier-fractions: '" << f << "' is not in (0, 1)\n";
+            return 2;
+          }
+          size_t c = std::max<size_t>(1, size_t(fraction * k));
+          MatmulBuildOptions side = options;
+          for (size_t j = 0; j < c; ++j)
+            side.outlierColumns.push_back(int64_t(j * (k / c)));
+          side.outlierWeights.assign(size_t(n) * c, 0x2000); // small f16
+          CompiledMatmul sm;
+          if (std::string e = sm.build(*scheme, n, k, 1, packed, side);
+              !e.empty()) {
+            errs() << e << "\n";
+            return 2;
+          }
+          double sideBytes = double(n) * c * 2;
+          for (size_t i = 0; i < threadCounts.size(); ++i) {
+            omp_set_num_threads(int(threadCounts[i]));
+            auto coldTime = [&](CompiledMatmul &m) {
+              m.run(x.data(), y.data());
+              std::vector<double> cold;
+              for (int r = 0; r < 15; ++r) {
+                sink = readAll(evictBuffer.data(), evictBuffer.size());
+                auto t0 = Clock::now();
+                m.run(x.data(), y.data());
+                cold.push_back(seconds(t0, Clock::now()));
+              }
+              return median(cold);
+            };
+            double plain = coldTime(mm), split = coldTime(sm);
+            double target = plain + sideBytes / (bandwidth[i] * 1e9);
+            outs() << format("%-7s %-12s %u   outliers %.1f %% (%zu columns): "
+                             "%7.1f us vs plain %7.1f us, plain + side bytes "
+                             "%7.1f us: %.2fx\n",
+                             name.str().c_str(), shape.str().c_str(),
+                             threadCounts[i], 100 * fraction, c, split * 1e6,
+                             plain * 1e6, target * 1e6, split / target);
+          }
+        }
       }
       if (batch > 0 && shape == shapeNames.front()) {
         CompiledMatmul bm;

@@ -4,6 +4,7 @@
 #include "lowbit/Codegen/TargetMachine.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 #include "lowbit/Dialect/LowBit/Transforms/AttachTarget.h"
+#include "lowbit/Dialect/LowBit/Transforms/OutlierColumns.h"
 #include "lowbit/Harness/Jit.h"
 #include "lowbit/InitAll.h"
 #include "lowbit/Pipelines/Pipelines.h"
@@ -77,8 +78,25 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
   Value w = arith::ConstantOp::create(
       b, loc, wType,
       DenseResourceElementsAttr::get(wType, "weight", std::move(blob)));
-  Value y = MatmulOp::create(b, loc, yType, fn.getArgument(0), w,
-                             SchemeAttr::get(&m.ctx, scheme));
+  Value x = fn.getArgument(0);
+  const std::vector<int64_t> &columns = options.outlierColumns;
+  if (!columns.empty())
+    x = maskInputColumns(b, loc, x, columns);
+  Value y =
+      MatmulOp::create(b, loc, yType, x, w, SchemeAttr::get(&m.ctx, scheme));
+  if (!columns.empty()) {
+    auto sType = RankedTensorType::get(
+        {int64_t(rows), int64_t(columns.size())}, b.getF16Type());
+    if (options.outlierWeights.size() != size_t(rows) * columns.size())
+      return "outlier weights must be rows x columns";
+    Value side = arith::ConstantOp::create(
+        b, loc, sType,
+        DenseResourceElementsAttr::get(
+            sType, "outliers",
+            HeapAsmResourceBlob::allocateAndCopyInferAlign(
+                ArrayRef<uint16_t>(options.outlierWeights))));
+    y = addSideColumns(b, loc, y, fn.getArgument(0), side, columns);
+  }
   func::ReturnOp::create(b, loc, y);
 
   // The host CPU, and the kernels of the requested table entry (which the

@@ -25,6 +25,11 @@ struct MatmulBuildOptions {
   bool floatPath = false;
   bool reference = false;
   int64_t parallelThreshold = int64_t(1) << 20;
+  /// An outlier side path as lowbit-split-outliers builds it: these input
+  /// columns are masked out of the matmul and multiplied by
+  /// `outlierWeights` (f16 bits, rows x columns.size(), row-major).
+  std::vector<int64_t> outlierColumns;
+  std::vector<uint16_t> outlierWeights;
 };
 
 class CompiledMatmul {

@@ -8,6 +8,7 @@
 
 #include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
+#include "lowbit/Dialect/LowBit/Transforms/OutlierColumns.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
 #include "lowbit/Quant/Half.h"
 
@@ -183,9 +184,7 @@ struct SplitOutliers
 
     OpBuilder b(op);
     Location loc = op.getLoc();
-    MLIRContext *ctx = op.getContext();
     Value input = op.getDpsInputs()[1 - w->weightOperand];
-    auto inType = cast<RankedTensorType>(input.getType());
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
 
     // The weight without the split columns, [N, K] in its element type,
@@ -213,31 +212,7 @@ struct SplitOutliers
                                               b.getDenseI64ArrayAttr(columns));
 
     // The input with the split channels zeroed.
-    SmallVector<bool> maskValues(k, false);
-    for (int64_t col : columns)
-      maskValues[col] = true;
-    auto maskType = RankedTensorType::get({k}, b.getI1Type());
-    Value mask = arith::ConstantOp::create(
-        b, loc, maskType, DenseElementsAttr::get(maskType, ArrayRef<bool>(maskValues)));
-    int64_t rank = inType.getRank();
-    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
-    AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
-    Value masked =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{inType}, ValueRange{input, mask},
-            ValueRange{tensor::EmptyOp::create(b, loc, inType.getShape(),
-                                               inType.getElementType())},
-            ArrayRef<AffineMap>{identity, last, identity},
-            SmallVector<utils::IteratorType>(rank,
-                                             utils::IteratorType::parallel),
-            [&](OpBuilder &nb, Location nl, ValueRange args) {
-              Value zero = arith::ConstantOp::create(
-                  nb, nl, nb.getZeroAttr(args[0].getType()));
-              Value v =
-                  arith::SelectOp::create(nb, nl, args[1], zero, args[0]);
-              linalg::YieldOp::create(nb, nl, v);
-            })
-            .getResult(0);
+    Value masked = maskInputColumns(b, loc, input, columns);
     Value y = buildFloatContraction(b, loc, masked, main, resultType);
 
     // The side path: the split columns, dense.
@@ -246,14 +221,7 @@ struct SplitOutliers
     auto sideWeight = arith::ConstantOp::create(
         b, loc, sType, floatBlob(sType, side, sideName));
     attrs.getNameAttrHelper().setAttr(sideWeight, b.getStringAttr(sideName));
-    Value s = ColumnMatmulOp::create(b, loc, resultType, input, sideWeight,
-                                     b.getDenseI64ArrayAttr(columns));
-    Value sum =
-        linalg::AddOp::create(
-            b, loc, ValueRange{y, s},
-            ValueRange{tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                               b.getF32Type())})
-            ->getResult(0);
+    Value sum = addSideColumns(b, loc, y, input, sideWeight, columns);
     op->getResult(0).replaceAllUsesWith(sum);
     op->erase();
     if (weight->use_empty()) {
