@@ -236,6 +236,15 @@ struct AssignSchemes
     }
     std::vector<BudgetItem> items;
     uint64_t fixedBytes = 0, totalWeights = 0;
+    // Outlier side weights (lowbit-split-outliers) are part of what a
+    // budget buys: their bytes are fixed costs.
+    getOperation().walk([&](arith::ConstantOp c) {
+      StringAttr name = dialect(c).getNameAttrHelper().getAttr(c);
+      auto type = dyn_cast<RankedTensorType>(c.getType());
+      if (name && type && name.getValue().ends_with(".outlier_columns"))
+        fixedBytes += uint64_t(type.getNumElements()) *
+                      type.getElementTypeBitWidth() / 8;
+    });
     for (Decision &d : decisions) {
       uint64_t weights = uint64_t(d.rows * d.rowLength);
       if (d.keep)
