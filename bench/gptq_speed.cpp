@@ -46,7 +46,9 @@ int main(int argc, char **argv) {
   auto now = [] { return std::chrono::steady_clock::now(); };
   auto t0 = now();
   GptqHessian h;
-  if (std::string e = prepareGptq(g.data(), k, GptqOptions(), h); !e.empty()) {
+  GptqOptions go;
+  go.threads = threads;
+  if (std::string e = prepareGptq(g.data(), k, go, h); !e.empty()) {
     std::fprintf(stderr, "%s\n", e.c_str());
     return 1;
   }

@@ -36,6 +36,93 @@ double dot(const double *a, const double *b, size_t n) {
   return (s0 + s1) + (s2 + s3);
 }
 
+/// y[0..n) -= f * x[0..n).
+void subtractScaled(double *y, const double *x, double f, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    y[i] -= f * x[i];
+}
+
+/// Rows [first, first + count) visited so that contiguous chunks mix
+/// short and long rows (row r of a triangle costs about r).
+size_t interleaved(size_t i, size_t first, size_t count) {
+  return i % 2 == 0 ? first + i / 2 : first + count - 1 - i / 2;
+}
+
+constexpr size_t kBlock = 64;
+
+/// Blocked right-looking Cholesky of the lower triangle of `a` (n x n,
+/// row-major), in place: per block of 64 columns, the diagonal block, the
+/// panel below it (rows on threads) and the trailing update (rows on
+/// threads), so each pass over the trailing triangle does 64 multiply-adds
+/// per element. False when a pivot is not positive.
+bool choleskyInPlace(std::vector<double> &a, size_t n, unsigned threads) {
+  for (size_t j0 = 0; j0 < n; j0 += kBlock) {
+    size_t j1 = std::min(n, j0 + kBlock);
+    for (size_t r = j0; r < j1; ++r) {
+      double *lr = &a[r * n];
+      for (size_t c = j0; c < r; ++c) {
+        const double *lc = &a[c * n];
+        lr[c] = (lr[c] - dot(lr + j0, lc + j0, c - j0)) / lc[c];
+      }
+      double pivot = lr[r] - dot(lr + j0, lr + j0, r - j0);
+      if (!(pivot > 0) || !std::isfinite(pivot))
+        return false;
+      lr[r] = std::sqrt(pivot);
+    }
+    if (j1 == n)
+      break;
+    size_t below = n - j1;
+    parallelFor(below, threads, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        double *lr = &a[(j1 + i) * n];
+        for (size_t c = j0; c < j1; ++c) {
+          const double *lc = &a[c * n];
+          lr[c] = (lr[c] - dot(lr + j0, lc + j0, c - j0)) / lc[c];
+        }
+      }
+    });
+    parallelFor(below, threads, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        size_t r = interleaved(i, j1, below);
+        double *lr = &a[r * n];
+        for (size_t c = j1; c <= r; ++c)
+          lr[c] -= dot(lr + j0, &a[c * n] + j0, j1 - j0);
+      }
+    });
+  }
+  return true;
+}
+
+/// U[p][q] = L⁻¹[n-1-p][n-1-q] (p <= q), L the lower triangle of `a`.
+/// L⁻¹ is solved 64 columns at a time (forward substitution with 64
+/// right-hand sides, rows contiguous), column blocks on threads.
+void invertIntoU(const std::vector<double> &a, size_t n, unsigned threads,
+                 std::vector<float> &u) {
+  size_t blocks = (n + kBlock - 1) / kBlock;
+  parallelFor(blocks, threads, [&](size_t begin, size_t end) {
+    std::vector<double> x;
+    for (size_t bi = begin; bi < end; ++bi) {
+      size_t t0 = interleaved(bi, 0, blocks) * kBlock;
+      size_t w = std::min(kBlock, n - t0);
+      x.assign((n - t0) * w, 0.0); // rows t0..n-1 of the column block
+      for (size_t r = t0; r < n; ++r) {
+        double *xr = &x[(r - t0) * w];
+        if (r < t0 + w)
+          xr[r - t0] = 1;
+        const double *lr = &a[r * n];
+        for (size_t c = t0; c < r; ++c)
+          if (lr[c] != 0)
+            subtractScaled(xr, &x[(c - t0) * w], lr[c], w);
+        double inv = 1 / lr[r];
+        for (size_t t = 0; t < w; ++t)
+          xr[t] *= inv;
+        for (size_t t = 0; t < w && t0 + t <= r; ++t)
+          u[(n - 1 - r) * n + (n - 1 - (t0 + t))] = float(xr[t]);
+      }
+    }
+  });
+}
+
 } // namespace
 
 std::string prepareGptq(const float *g, unsigned k, const GptqOptions &options,
@@ -102,43 +189,11 @@ std::string prepareGptq(const float *g, unsigned k, const GptqOptions &options,
       a[r * n + c] = v;
     }
   }
-  // Cholesky, row by row: A = L Lᵀ.
-  for (size_t r = 0; r < n; ++r) {
-    double *lr = &a[r * n];
-    for (size_t c = 0; c < r; ++c) {
-      const double *lc = &a[c * n];
-      lr[c] = (lr[c] - dot(lr, lc, c)) / lc[c];
-    }
-    double pivot = lr[r] - dot(lr, lr, r);
-    if (!(pivot > 0) || !std::isfinite(pivot))
-      return "the Gram matrix is not positive definite after damping (damp " +
-             std::to_string(options.damp) + "); raise the damping";
-    lr[r] = std::sqrt(pivot);
-  }
-  // L⁻¹ in place, row by row: row r = (e_r - Σ_{c<r} L[r][c] row c) / L[r][r]
-  // (rows above r already hold rows of L⁻¹).
-  std::vector<double> row(n);
-  for (size_t r = 0; r < n; ++r) {
-    double *lr = &a[r * n];
-    std::fill(row.begin(), row.begin() + r + 1, 0.0);
-    row[r] = 1;
-    for (size_t c = 0; c < r; ++c) {
-      double f = lr[c];
-      if (f == 0)
-        continue;
-      const double *xc = &a[c * n];
-      for (size_t t = 0; t <= c; ++t)
-        row[t] -= f * xc[t];
-    }
-    double inv = 1 / lr[r];
-    for (size_t t = 0; t <= r; ++t)
-      lr[t] = row[t] * inv;
-  }
-  // U[p][q] = L⁻¹[K-1-p][K-1-q] for p <= q.
+  if (!choleskyInPlace(a, n, options.threads))
+    return "the Gram matrix is not positive definite after damping (damp " +
+           std::to_string(options.damp) + "); raise the damping";
   out.u.assign(n * n, 0.0f);
-  for (size_t p = 0; p < n; ++p)
-    for (size_t q = p; q < n; ++q)
-      out.u[p * n + q] = float(a[(n - 1 - p) * n + (n - 1 - q)]);
+  invertIntoU(a, n, options.threads, out.u);
   return "";
 }
 

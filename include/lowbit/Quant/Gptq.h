@@ -13,8 +13,9 @@
 // cases and a GGUF format stays a GGUF format.
 //
 // Memory: one K x K float64 matrix while preparing H (built directly in
-// the order the Cholesky wants, from the packed upper triangle), then the
-// K x K float32 factor U that every row shares; rows are quantized in
+// the order the Cholesky wants, from the packed upper triangle; factored
+// in blocks of 64 columns on threads), then the K x K float32 factor U
+// that every row shares; rows are quantized in
 // chunks of 32 per thread. For K = 11008 (ffn_down of a 7B model) that is
 // 969 MB + 485 MB during preparation and 485 MB afterwards.
 //
@@ -38,6 +39,8 @@ struct GptqOptions {
   /// Columns per lazy update; rounded up to a multiple of the scheme's
   /// block so that a block's parameters see fully updated weights.
   unsigned blockColumns = 128;
+  /// Threads of the factorization (0: all); U does not depend on it.
+  unsigned threads = 0;
 };
 
 /// The shared, per-weight part: H prepared and factored.

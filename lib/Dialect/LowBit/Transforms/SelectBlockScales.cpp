@@ -535,6 +535,7 @@ struct QuantizeGptq
     o.damp = gptqDamp;
     o.actOrder = gptqActOrder;
     o.blockColumns = gptqBlock;
+    o.threads = threads;
     return o;
   }
 };
