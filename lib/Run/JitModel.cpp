@@ -24,7 +24,6 @@
 
 using namespace mlir;
 
-
 namespace lowbit {
 
 std::string JitModel::load(const std::string &path, const Options &options) {

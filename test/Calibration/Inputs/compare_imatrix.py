@@ -8,29 +8,14 @@ and each value within `tolerance` relative (of the largest |value| of that
 tensor), or the tolerance of the first regex its name matches; prints the
 worst relative difference per tolerance and exits 1 beyond one.
 """
+import os
 import re
 import struct
 import sys
 
-SCALARS = {0: "<B", 1: "<b", 2: "<H", 3: "<h", 4: "<I", 5: "<i", 6: "<f",
-           7: "<?", 10: "<Q", 11: "<q", 12: "<d"}
-
-
-def read_str(b, o):
-    n = struct.unpack_from("<Q", b, o)[0]
-    return b[o + 8:o + 8 + n].decode(), o + 8 + n
-
-
-def skip(b, o, t):
-    if t in SCALARS:
-        return o + struct.calcsize(SCALARS[t])
-    if t == 8:
-        return read_str(b, o)[1]
-    et, n = struct.unpack_from("<IQ", b, o)
-    o += 12
-    for _ in range(n):
-        o = skip(b, o, et)
-    return o
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "Import", "Inputs"))
+from gguf_read import SCALARS, read_str, skip_value  # noqa: E402
 
 
 def tensors(path):
@@ -43,7 +28,7 @@ def tensors(path):
         o += 4
         if t in SCALARS:
             meta[k] = struct.unpack_from(SCALARS[t], b, o)[0]
-        o = skip(b, o, t)
+        o = skip_value(b, o, t)
     infos = []
     for _ in range(n_t):
         name, o = read_str(b, o)
