@@ -73,7 +73,8 @@ int nearestCode(const BlockKind &kind, const LogicalBlock &b, unsigned p,
 std::string gptqQuantizeRows(const Scheme &scheme, const GptqHessian &h,
                              const float *x, size_t rows, unsigned rowLength,
                              uint8_t *out, const QuantOptions &options,
-                             const std::string &name) {
+                             const std::string &name, const uint8_t *exact,
+                             float *residuals) {
   if (std::string invalid = validateScheme(scheme); !invalid.empty())
     return name + ": invalid scheme: " + invalid;
   if (rowLength == 0 || rowLength != h.k)
@@ -114,11 +115,15 @@ std::string gptqQuantizeRows(const Scheme &scheme, const GptqHessian &h,
     std::vector<LogicalBlock> blocks(kRowsPerChunk * numBlocks);
     std::vector<float> original(h.actOrder ? k : 0);
     // Fits block q of chunk row r from `source` (column order).
-    auto fitFrom = [&](size_t r, unsigned q, const float *source) {
+    // Weights kept exactly are left out (value and importance 0).
+    auto fitFrom = [&](size_t r, unsigned q, const float *source,
+                       const uint8_t *kept) {
       unsigned first = q * elems, valid = validOf(q);
       std::fill(xb.begin(), xb.end(), 0.0f);
       std::fill(ib.begin(), ib.end(), 0.0f);
       for (unsigned i = 0; i < valid; ++i) {
+        if (kept && kept[first + i])
+          continue;
         xb[i] = source[first + i];
         ib[i] = h.importance[first + i];
       }
@@ -134,6 +139,9 @@ std::string gptqQuantizeRows(const Scheme &scheme, const GptqHessian &h,
           unsigned col = h.order[p];
           w[r * k + p] = h.dead[col] ? 0.0f : x[(firstRow + r) * k + col];
         }
+      auto keptOf = [&](size_t r) {
+        return exact ? exact + (firstRow + r) * k : nullptr;
+      };
       // Act-order: static groups, parameters from the (dead-zeroed)
       // weights before any compensation.
       const bool staticGroups = h.actOrder;
@@ -142,7 +150,7 @@ std::string gptqQuantizeRows(const Scheme &scheme, const GptqHessian &h,
           for (size_t p = 0; p < k; ++p)
             original[h.order[p]] = w[r * k + p];
           for (unsigned q = 0; q < numBlocks; ++q)
-            fitFrom(r, q, original.data());
+            fitFrom(r, q, original.data(), keptOf(r));
         }
 
       for (size_t b1 = 0; b1 < k; b1 += lazyColumns) {
@@ -155,11 +163,17 @@ std::string gptqQuantizeRows(const Scheme &scheme, const GptqHessian &h,
             float *wr = &w[r * k];
             // Without act-order, processing order is column order.
             if (!staticGroups && j == 0)
-              fitFrom(r, q, wr);
+              fitFrom(r, q, wr, keptOf(r));
             LogicalBlock &blk = blocks[r * numBlocks + q];
             float value;
             blk.codes[j] = nearestCode(kindOf(q), blk, j, wr[p], value);
             float e = (wr[p] - value) / up[p];
+            // A weight kept exactly: the side matrix holds what the code
+            // misses, so there is no error to compensate.
+            if (exact && exact[(firstRow + r) * k + col]) {
+              residuals[(firstRow + r) * k + col] = wr[p] - value;
+              e = 0;
+            }
             err[r * lazyColumns + (p - b1)] = e;
             for (size_t t = p + 1; t < b2; ++t)
               wr[t] -= e * up[t];

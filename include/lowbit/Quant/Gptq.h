@@ -74,10 +74,16 @@ std::string prepareGptq(const float *gramUpper, unsigned k,
 /// parameters; options.threads spreads row chunks (bytes do not depend on
 /// it); importance and clampScales are not used (a scale that overflows
 /// is an error). Returns an empty string or an error naming `tensorName`.
+/// With `exact` (rows x rowLength, 1 = kept exactly in a sparse side
+/// matrix, see SparseOutliers.h): those weights are left out of the block
+/// fits, their error is not compensated, and `residuals` receives the
+/// compensated weight minus its decoded code there (untouched elsewhere).
 std::string gptqQuantizeRows(const Scheme &scheme, const GptqHessian &h,
                              const float *x, size_t rows, unsigned rowLength,
                              uint8_t *out, const QuantOptions &options,
-                             const std::string &tensorName);
+                             const std::string &tensorName,
+                             const uint8_t *exact = nullptr,
+                             float *residuals = nullptr);
 
 /// GPTQ's objective for one weight: Σ_rows (w - q) H (w - q)ᵀ with the
 /// undamped H given as its upper triangle (as prepareGptq takes it).
