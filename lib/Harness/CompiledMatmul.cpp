@@ -97,6 +97,26 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
                 ArrayRef<uint16_t>(options.outlierWeights))));
     y = addSideColumns(b, loc, y, fn.getArgument(0), side, columns);
   }
+  if (!options.sparseOffsets.empty()) {
+    if (options.sparseOffsets.size() != size_t(rows) + 1 ||
+        options.sparseColumns.size() != options.sparseValues.size())
+      return "sparse outliers need rows + 1 offsets and one column per value";
+    auto constant = [&](Type e, auto data, const char *name) -> Value {
+      auto type = RankedTensorType::get({int64_t(data.size())}, e);
+      return arith::ConstantOp::create(
+          b, loc, type,
+          DenseResourceElementsAttr::get(
+              type, name,
+              HeapAsmResourceBlob::allocateAndCopyInferAlign(
+                  ArrayRef(data))));
+    };
+    y = addSparseOutliers(
+        b, loc, y, fn.getArgument(0),
+        constant(b.getF16Type(), options.sparseValues, "sparse_values"),
+        constant(b.getIntegerType(16), options.sparseColumns, "sparse_columns"),
+        constant(b.getIntegerType(32), options.sparseOffsets,
+                 "sparse_offsets"));
+  }
   func::ReturnOp::create(b, loc, y);
 
   // The host CPU, and the kernels of the requested table entry (which the

@@ -2,19 +2,23 @@
 //
 //   lowbit-kernel-check --scheme=q4_k --rows=67 --cols=300 --tokens=5
 //       [--target=host] [--float-path] [--parallel-threshold=N] [--hash]
+//       [--sparse-fraction=F]
 //
 // Quantizes a seeded random matrix with lowbit::quant, lowers one
 // lowbit.matmul through lowbit-lowering (the kernels lowbit-compile emits),
 // JIT-runs it and compares every output with a double-precision reference
 // built from lowbit::quant's decoder. On the int8 path the reference
 // quantizes activations exactly as the kernel does, so the only difference
-// left is f32 summation order. Exit code 1 on any mismatch.
+// left is f32 summation order. With --sparse-fraction a random CSR side
+// matrix of that density (lowbit.sparse_matmul, on the unquantized
+// activations) is added, and to the reference. Exit code 1 on any mismatch.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Codegen/KernelLayout.h"
 #include "lowbit/Harness/CompiledMatmul.h"
+#include "lowbit/Quant/Half.h"
 #include "lowbit/Quant/Quantizer.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -44,6 +48,10 @@ static cl::opt<int64_t> threshold("parallel-threshold",
                                   cl::init(int64_t(1) << 20));
 static cl::opt<bool> hash("hash", cl::desc("print a hash of the output bits"));
 static cl::opt<unsigned> seed("seed", cl::init(1));
+static cl::opt<double> sparseFraction(
+    "sparse-fraction",
+    cl::desc("add a random sparse outlier side matrix of this density"),
+    cl::init(0.0));
 static cl::opt<int> nanToken(
     "nan-token",
     cl::desc("put a NaN among this token's activations: all its outputs "
@@ -85,6 +93,23 @@ int main(int argc, char **argv) {
   quant::dequantizeMatrix(*scheme, packed.data(), rows, cols, deq.data());
 
   MatmulBuildOptions options;
+  // The side matrix: each weight kept with probability sparseFraction,
+  // values of the size planted outliers have.
+  std::vector<float> sparse(w.size(), 0.0f);
+  if (sparseFraction > 0) {
+    std::bernoulli_distribution keep(std::min(1.0, double(sparseFraction)));
+    options.sparseOffsets.push_back(0);
+    for (unsigned n = 0; n < rows; ++n) {
+      for (unsigned k = 0; k < cols; ++k)
+        if (keep(rng)) {
+          uint16_t bits = quant::floatToHalf(gauss(rng));
+          sparse[size_t(n) * cols + k] = quant::halfToFloat(bits);
+          options.sparseColumns.push_back(uint16_t(k));
+          options.sparseValues.push_back(bits);
+        }
+      options.sparseOffsets.push_back(int32_t(options.sparseColumns.size()));
+    }
+  }
   options.target = target;
   options.floatPath = floatPath;
   options.reference = reference;
@@ -122,8 +147,10 @@ int main(int argc, char **argv) {
       double ref = 0, mag = 0;
       for (unsigned k = 0; k < cols; ++k) {
         double p = double(deq[size_t(n) * cols + k]) * xs[size_t(t) * cols + k];
-        ref += p;
-        mag += std::fabs(p);
+        // The side path reads the activations as they are.
+        double q = double(sparse[size_t(n) * cols + k]) * x[size_t(t) * cols + k];
+        ref += p + q;
+        mag += std::fabs(p) + std::fabs(q);
       }
       double got = y[size_t(t) * rows + n];
       double rel = std::fabs(got - ref) / (mag > 0 ? mag : 1.0);
@@ -135,7 +162,10 @@ int main(int argc, char **argv) {
   // f32 accumulation over K products: a few ulps of the magnitude sum.
   const double tolerance = 1e-5;
   bool ok = worst <= tolerance && nanMissing == 0;
-  outs() << schemeText << " " << rows << "x" << cols << " t" << tokens << " ["
+  outs() << schemeText << " " << rows << "x" << cols << " t" << tokens;
+  if (sparseFraction > 0)
+    outs() << " + " << options.sparseValues.size() << " sparse";
+  outs() << " ["
          << (reference ? std::string("reference") : report)
          << "]: max error / sum|w x| = ";
   outs() << format("%.2e", worst);

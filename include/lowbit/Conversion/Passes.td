@@ -16,7 +16,10 @@ def ConvertLowBitToLinalgPass : Pass<"convert-lowbit-to-linalg"> {
     `lowbit.dequantize` becomes such a decoding `linalg.generic`;
     `lowbit.matmul` becomes contractions (whole blocks, then the tail) that
     decode each weight inside their body, so float weights are never
-    materialised.
+    materialised. The outlier side paths become float IR too:
+    `lowbit.column_matmul` a gather and a float contraction,
+    `lowbit.sparse_matmul` a `linalg.generic` over [T, N] whose body sums
+    its CSR row in order with `scf.for`.
 
     Before:
 
@@ -40,7 +43,7 @@ def ConvertLowBitToLinalgPass : Pass<"convert-lowbit-to-linalg"> {
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
-    "::mlir::tensor::TensorDialect"
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

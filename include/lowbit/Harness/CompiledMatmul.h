@@ -30,6 +30,12 @@ struct MatmulBuildOptions {
   /// `outlierWeights` (f16 bits, rows x columns.size(), row-major).
   std::vector<int64_t> outlierColumns;
   std::vector<uint16_t> outlierWeights;
+  /// A sparse outlier side matrix as scale selection builds it (CSR, f16
+  /// value bits, i16 columns), added by lowbit.sparse_matmul on the
+  /// unmasked input; empty offsets: none.
+  std::vector<int32_t> sparseOffsets;
+  std::vector<uint16_t> sparseColumns;
+  std::vector<uint16_t> sparseValues;
 };
 
 class CompiledMatmul {

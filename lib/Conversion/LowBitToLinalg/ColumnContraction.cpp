@@ -1,6 +1,7 @@
 //===- ColumnContraction.cpp - lowbit.column_matmul as gather + contraction ===//
 
 #include "lowbit/Conversion/LowBitToLinalg/LowBitToLinalg.h"
+#include "lowbit/Dialect/LowBit/IR/MatrixView.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -10,35 +11,12 @@ using namespace mlir;
 
 namespace lowbit {
 
-namespace {
-
-/// [..., K] viewed as [T, K] (a vector gains a unit T).
-Value asMatrix(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  int64_t r = type.getRank(), k = type.getShape().back();
-  if (r == 2)
-    return v;
-  auto target = RankedTensorType::get({type.getNumElements() / k, k},
-                                      type.getElementType());
-  if (r == 1)
-    return tensor::ExpandShapeOp::create(b, loc, target, v,
-                                         SmallVector<ReassociationIndices>{
-                                             {0, 1}});
-  ReassociationIndices lead;
-  for (int64_t i = 0; i + 1 < r; ++i)
-    lead.push_back(i);
-  return tensor::CollapseShapeOp::create(
-      b, loc, target, v, SmallVector<ReassociationIndices>{lead, {r - 1}});
-}
-
-} // namespace
-
 Value emitColumnContraction(OpBuilder &b, Location loc, Value input,
                             Value weight, ArrayRef<int64_t> columns,
                             RankedTensorType resultType) {
   MLIRContext *ctx = b.getContext();
   Type f32 = b.getF32Type();
-  Value x = asMatrix(b, loc, input);
+  Value x = toMatrix(b, loc, input);
   int64_t t = cast<RankedTensorType>(x.getType()).getDimSize(0);
   auto wType = cast<RankedTensorType>(weight.getType());
   int64_t n = wType.getDimSize(0), c = wType.getDimSize(1);
@@ -99,17 +77,7 @@ Value emitColumnContraction(OpBuilder &b, Location loc, Value input,
             linalg::YieldOp::create(nb, nl, s);
           })
           .getResult(0);
-  if (resultType == yType)
-    return y;
-  int64_t r = resultType.getRank();
-  if (r == 1)
-    return tensor::CollapseShapeOp::create(
-        b, loc, resultType, y, SmallVector<ReassociationIndices>{{0, 1}});
-  ReassociationIndices lead;
-  for (int64_t i = 0; i + 1 < r; ++i)
-    lead.push_back(i);
-  return tensor::ExpandShapeOp::create(
-      b, loc, resultType, y, SmallVector<ReassociationIndices>{lead, {r - 1}});
+  return fromMatrix(b, loc, y, resultType);
 }
 
 } // namespace lowbit

@@ -5,6 +5,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/WalkPatternRewriteDriver.h"
 
@@ -54,6 +55,19 @@ struct ColumnMatmulToLinalg : public OpRewritePattern<ColumnMatmulOp> {
   }
 };
 
+struct SparseMatmulToLinalg : public OpRewritePattern<SparseMatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SparseMatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, emitSparseContraction(
+                               rewriter, op.getLoc(), op.getInput(),
+                               op.getValues(), op.getColumns(),
+                               op.getOffsets(),
+                               cast<RankedTensorType>(op.getType())));
+    return success();
+  }
+};
+
 struct ConvertLowBitToLinalg
     : public lowbit::impl::ConvertLowBitToLinalgPassBase<
           ConvertLowBitToLinalg> {
@@ -78,6 +92,7 @@ struct ConvertLowBitToLinalg
 } // namespace
 
 void lowbit::populateLowBitToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<DequantizeToLinalg, MatmulToLinalg, ColumnMatmulToLinalg>(
+  patterns.add<DequantizeToLinalg, MatmulToLinalg, ColumnMatmulToLinalg,
+               SparseMatmulToLinalg>(
       patterns.getContext());
 }

@@ -1,6 +1,7 @@
 //===- ExpandKernels.cpp - lowbit.kernel_matmul -> calls of vector kernels ===//
 
 #include "KernelEmitter.h"
+#include "SparseKernel.h"
 
 #include "lowbit/Conversion/LowBitToVector/LowBitToVector.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
@@ -48,15 +49,28 @@ struct LowBitExpandKernels
     ModuleOp module = getOperation();
     SmallVector<KernelMatmulOp> ops;
     module.walk([&](KernelMatmulOp op) { ops.push_back(op); });
-    if (ops.empty())
+    SmallVector<KernelSparseMatmulOp> sparseOps;
+    module.walk([&](KernelSparseMatmulOp op) { sparseOps.push_back(op); });
+    if (ops.empty() && sparseOps.empty())
       return;
     TargetAttr targetAttr = TargetAttr::lookup(module);
     if (!targetAttr) {
-      ops.front().emitError()
+      (ops.empty() ? sparseOps.front().getOperation()
+                   : ops.front().getOperation())
+              ->emitError()
           << "lowbit-expand-kernels: the module has no #lowbit.target";
       return signalPassFailure();
     }
     codegen::KernelTarget target = targetAttr.toKernelTarget();
+    // The sparse side path is small and emitted in place.
+    for (KernelSparseMatmulOp op : sparseOps) {
+      if (op.getNumResults() != 0) {
+        op.emitError() << "lowbit-expand-kernels: bufferize the kernel op "
+                          "first (it still works on tensors)";
+        return signalPassFailure();
+      }
+      expandSparseKernel(op, target.vectorBytes);
+    }
     SymbolTable symbols(module);
     // One kernel per distinct (layout, flags, tokens), in first-use order.
     llvm::MapVector<Attribute, func::FuncOp> kernels;

@@ -28,6 +28,13 @@ mlir::Value emitColumnContraction(mlir::OpBuilder &b, mlir::Location loc,
                                   llvm::ArrayRef<int64_t> columns,
                                   mlir::RankedTensorType resultType);
 
+/// lowbit.sparse_matmul as upstream ops: a linalg.generic over [T, N]
+/// whose body sums row n of the CSR matrix in order with scf.for.
+mlir::Value emitSparseContraction(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value input, mlir::Value values,
+                                  mlir::Value columns, mlir::Value offsets,
+                                  mlir::RankedTensorType resultType);
+
 mlir::Value emitQuantizedContraction(mlir::OpBuilder &b, mlir::Location loc,
                                      mlir::Value input, mlir::Value packed,
                                      const quant::Scheme &scheme,

@@ -1,11 +1,15 @@
 //===- LowBitOps.cpp - Verifiers of lowbit ops ----------------------------===//
 
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
+#include "lowbit/Dialect/LowBit/IR/ConstantData.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/PatternMatch.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace lowbit;
@@ -150,6 +154,150 @@ LogicalResult ColumnMatmulOp::verify() {
   SmallVector<int64_t> expected(input.getShape().drop_back());
   expected.push_back(weight.getDimSize(0));
   return verifyResultShape(*this, result, expected);
+}
+
+/// The types of a CSR side matrix: 1-D values (f16, bf16, f32) and columns
+/// (i16, i32) of one length, N + 1 i32 offsets.
+static LogicalResult verifyCsrTypes(Operation *op, ShapedType values,
+                                    ShapedType columns, ShapedType offsets) {
+  Type v = values.getElementType();
+  if (values.getRank() != 1 || !(v.isF16() || v.isBF16() || v.isF32()))
+    return op->emitOpError("values must be 1-D f16, bf16 or f32, got ")
+           << values;
+  if (columns.getRank() != 1 || !(columns.getElementType().isInteger(16) ||
+                                  columns.getElementType().isInteger(32)))
+    return op->emitOpError("columns must be 1-D i16 or i32, got ") << columns;
+  if (columns.getDimSize(0) != values.getDimSize(0))
+    return op->emitOpError("has ")
+           << values.getDimSize(0) << " values but " << columns.getDimSize(0)
+           << " columns";
+  if (offsets.getRank() != 1 || !offsets.getElementType().isInteger(32) ||
+      offsets.getDimSize(0) < 1)
+    return op->emitOpError("offsets must be 1-D i32 with N + 1 >= 1 values, "
+                           "got ")
+           << offsets;
+  if (values.getDimSize(0) >= (int64_t(1) << 31))
+    return op->emitOpError("holds ")
+           << values.getDimSize(0) << " values; i32 offsets reach 2^31 - 1";
+  return success();
+}
+
+/// Element i of constant integer data (a splat repeats element 0), read as
+/// unsigned for i16 and as signed for i32.
+static int64_t elementAt(const ConstantData &d, unsigned width, int64_t i) {
+  int64_t at = d.splat ? 0 : i;
+  if (width == 16) {
+    uint16_t v;
+    std::memcpy(&v, d.bytes.data() + at * 2, 2);
+    return v;
+  }
+  int32_t v;
+  std::memcpy(&v, d.bytes.data() + at * 4, 4);
+  return v;
+}
+
+LogicalResult SparseMatmulOp::verify() {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  auto values = cast<RankedTensorType>(getValues().getType());
+  auto columns = cast<RankedTensorType>(getColumns().getType());
+  auto offsets = cast<RankedTensorType>(getOffsets().getType());
+  auto result = cast<RankedTensorType>(getResult().getType());
+  if (!input.getElementType().isF32() || !result.getElementType().isF32())
+    return emitOpError("input and result must be f32");
+  if (input.getRank() < 1)
+    return emitOpError("input must have rank >= 1");
+  if (failed(verifyCsrTypes(*this, values, columns, offsets)))
+    return failure();
+  int64_t n = offsets.getDimSize(0) - 1, nnz = values.getDimSize(0);
+  int64_t k = input.getShape().back();
+  SmallVector<int64_t> expected(input.getShape().drop_back());
+  expected.push_back(n);
+  if (failed(verifyResultShape(*this, result, expected)))
+    return failure();
+
+  // Constant CSR data: the structure the kernels rely on.
+  Attribute offsetAttr, columnAttr;
+  std::optional<ConstantData> off, col;
+  if (matchPattern(getOffsets(), m_Constant(&offsetAttr)))
+    off = constantData(offsetAttr);
+  if (matchPattern(getColumns(), m_Constant(&columnAttr)))
+    col = constantData(columnAttr);
+  if (!off)
+    return success();
+  if (elementAt(*off, 32, 0) != 0)
+    return emitOpError("offsets must start at 0, got ")
+           << elementAt(*off, 32, 0);
+  for (int64_t r = 0; r < n; ++r)
+    if (elementAt(*off, 32, r + 1) < elementAt(*off, 32, r))
+      return emitOpError("offsets must be nondecreasing: row ")
+             << r << " spans [" << elementAt(*off, 32, r) << ", "
+             << elementAt(*off, 32, r + 1) << ")";
+  if (elementAt(*off, 32, n) != nnz)
+    return emitOpError("the last offset must be the number of values, ")
+           << nnz << ", got " << elementAt(*off, 32, n);
+  if (!col)
+    return success();
+  unsigned width = columns.getElementType().getIntOrFloatBitWidth();
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t p = elementAt(*off, 32, r); p < elementAt(*off, 32, r + 1);
+         ++p) {
+      int64_t c = elementAt(*col, width, p);
+      if (c < 0 || c >= k)
+        return emitOpError("row ") << r << " has column " << c
+                                   << " outside the input's " << k
+                                   << " columns";
+      if (p > elementAt(*off, 32, r) && c <= elementAt(*col, width, p - 1))
+        return emitOpError("row ")
+               << r << ": columns must be strictly increasing (sorted, no "
+               << "duplicates): " << elementAt(*col, width, p - 1)
+               << " then " << c;
+    }
+  return success();
+}
+
+LogicalResult KernelSparseMatmulOp::verify() {
+  auto input = cast<ShapedType>(getInput().getType());
+  auto init = cast<ShapedType>(getInit().getType());
+  SmallVector<ShapedType> all = {
+      input, cast<ShapedType>(getValues().getType()),
+      cast<ShapedType>(getColumns().getType()),
+      cast<ShapedType>(getOffsets().getType()), init};
+  bool tensors = llvm::all_of(
+      all, [](ShapedType t) { return isa<RankedTensorType>(t); });
+  bool buffers =
+      llvm::all_of(all, [](ShapedType t) { return isa<MemRefType>(t); });
+  if (!tensors && !buffers)
+    return emitOpError("operands must be all ranked tensors or all memrefs");
+  if (tensors != (getNumResults() == 1) ||
+      (tensors && getResult()[0].getType() != init))
+    return emitOpError(tensors ? "on tensors returns one result of the init's "
+                                 "type"
+                               : "on memrefs returns nothing");
+  if (!llvm::all_of(all, [](ShapedType t) { return t.hasStaticShape(); }))
+    return emitOpError("shapes must be static");
+  if (failed(verifyCsrTypes(*this, all[1], all[2], all[3])))
+    return failure();
+  if (input.getRank() != 2 || !input.getElementType().isF32() ||
+      init.getRank() != 2 || !init.getElementType().isF32() ||
+      init.getDimSize(0) != input.getDimSize(0) ||
+      init.getDimSize(1) != all[3].getDimSize(0) - 1)
+    return emitOpError("input must be T x K f32 and init T x N f32 with "
+                       "N + 1 offsets, got ")
+           << input << " and " << init;
+  return success();
+}
+
+void KernelSparseMatmulOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
+  for (OpOperand *in : {&getInputMutable(), &getValuesMutable(),
+                        &getColumnsMutable(), &getOffsetsMutable()})
+    if (isa<MemRefType>(in->get().getType()))
+      effects.emplace_back(MemoryEffects::Read::get(), in,
+                           SideEffects::DefaultResource::get());
+  if (isa<MemRefType>(getInit().getType()))
+    effects.emplace_back(MemoryEffects::Write::get(), &getInitMutable(),
+                         SideEffects::DefaultResource::get());
 }
 
 LogicalResult KernelMatmulOp::verify() {

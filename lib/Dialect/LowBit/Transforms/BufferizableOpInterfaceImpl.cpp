@@ -1,10 +1,11 @@
 //===- BufferizableOpInterfaceImpl.cpp - kernel ops in bufferization ------===//
 //
-// lowbit.kernel_matmul is destination-style: its init is the result's
-// buffer. Upstream's DstBufferizableOpInterfaceExternalModel supplies the
-// aliasing; the op only says that init is written in full and never read
-// (so one-shot bufferization need not copy into it) and how to rebuild
-// itself on buffers.
+// lowbit.kernel_matmul and lowbit.kernel_sparse_matmul are
+// destination-style: their init is the result's buffer. Upstream's
+// DstBufferizableOpInterfaceExternalModel supplies the aliasing; each op
+// only says that init is written in full and never read (so one-shot
+// bufferization need not copy into it) and how to rebuild itself on
+// buffers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,11 +49,42 @@ struct KernelMatmulOpInterface
   }
 };
 
+struct KernelSparseMatmulOpInterface
+    : public DstBufferizableOpInterfaceExternalModel<
+          KernelSparseMatmulOpInterface, lowbit::KernelSparseMatmulOp> {
+  bool bufferizesToMemoryRead(Operation *op, OpOperand &operand,
+                              const AnalysisState &) const {
+    return !cast<DestinationStyleOpInterface>(op).isDpsInit(&operand);
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
+                          const BufferizationOptions &options,
+                          BufferizationState &state) const {
+    auto kernel = cast<lowbit::KernelSparseMatmulOp>(op);
+    SmallVector<Value> buffers;
+    for (Value v : kernel->getOperands()) {
+      FailureOr<Value> buffer = getBuffer(rewriter, v, options, state);
+      if (failed(buffer))
+        return failure();
+      buffers.push_back(*buffer);
+    }
+    rewriter.setInsertionPoint(op);
+    lowbit::KernelSparseMatmulOp::create(rewriter, op->getLoc(), TypeRange{},
+                                         buffers[0], buffers[1], buffers[2],
+                                         buffers[3], buffers[4],
+                                         kernel.getParallel());
+    replaceOpWithBufferizedValues(rewriter, op, buffers[4]);
+    return success();
+  }
+};
+
 } // namespace
 
 void lowbit::registerBufferizableOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, LowBitDialect *) {
     KernelMatmulOp::attachInterface<KernelMatmulOpInterface>(*ctx);
+    KernelSparseMatmulOp::attachInterface<KernelSparseMatmulOpInterface>(
+        *ctx);
   });
 }

@@ -42,16 +42,32 @@ Value maskInputColumns(OpBuilder &b, Location loc, Value input,
       .getResult(0);
 }
 
-Value addSideColumns(OpBuilder &b, Location loc, Value mainResult,
-                     Value input, Value side, ArrayRef<int64_t> columns) {
+namespace {
+
+Value addResults(OpBuilder &b, Location loc, Value mainResult, Value s) {
   auto resultType = cast<RankedTensorType>(mainResult.getType());
-  Value s = ColumnMatmulOp::create(b, loc, resultType, input, side,
-                                   b.getDenseI64ArrayAttr(columns));
   return linalg::AddOp::create(
              b, loc, ValueRange{mainResult, s},
              ValueRange{tensor::EmptyOp::create(b, loc, resultType.getShape(),
                                                 b.getF32Type())})
       ->getResult(0);
+}
+
+} // namespace
+
+Value addSideColumns(OpBuilder &b, Location loc, Value mainResult,
+                     Value input, Value side, ArrayRef<int64_t> columns) {
+  Value s = ColumnMatmulOp::create(b, loc, mainResult.getType(), input, side,
+                                   b.getDenseI64ArrayAttr(columns));
+  return addResults(b, loc, mainResult, s);
+}
+
+Value addSparseOutliers(OpBuilder &b, Location loc, Value mainResult,
+                        Value input, Value values, Value columns,
+                        Value offsets) {
+  Value s = SparseMatmulOp::create(b, loc, mainResult.getType(), input, values,
+                                   columns, offsets);
+  return addResults(b, loc, mainResult, s);
 }
 
 } // namespace lowbit

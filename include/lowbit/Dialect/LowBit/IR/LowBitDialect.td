@@ -77,6 +77,10 @@ def LowBit_Dialect : Dialect {
     // On a weight constant after lowbit-split-outliers: the input columns
     // moved to the side path (the main contraction's input is zero there).
     "::mlir::DenseI64ArrayAttr":$split_columns,
+    // On a float weight constant, from lowbit-split-outliers mode
+    // `weights`: the fraction of its weights scale selection keeps exactly
+    // in a sparse side matrix (lowbit.sparse_matmul).
+    "::mlir::FloatAttr":$sparse_outliers,
     // On the module, from lowbit-instrument-activations: per record id (one
     // distinct input), the names of the weights multiplying it.
     "::mlir::ArrayAttr":$recorded,

@@ -94,6 +94,72 @@ def LowBit_ColumnMatmulOp : LowBit_Op<"column_matmul", [Pure]> {
   let hasVerifier = 1;
 }
 
+def LowBit_SparseMatmulOp : LowBit_Op<"sparse_matmul", [Pure]> {
+  let summary = "activations times a row-compressed (CSR) sparse weight";
+  let description = [{
+    The side path of sparse weight outliers (lowbit-split-outliers, mode
+    `weights`): `result[..., n] = sum_p input[..., columns[p]] * values[p]`
+    for `p` in `[offsets[n], offsets[n + 1])`, the `N x K` sparse matrix in
+    CSR form: `values` (f16, bf16 or f32), their `columns` (i16 or i32, read
+    as unsigned, strictly increasing within a row, below the input's last
+    dimension `K`) and `offsets` (N + 1 i32 values: 0 first, nondecreasing,
+    the number of values last). Constant operands have their data checked.
+    Its result is added to the quantized matmul's.
+
+    ```mlir
+    %s = lowbit.sparse_matmul %x, %values, %columns, %offsets
+        : tensor<1x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<33xi32>
+          -> tensor<1x32xf32>
+    ```
+  }];
+  let arguments = (ins AnyStaticShapeTensor:$input,
+                       AnyStaticShapeTensor:$values,
+                       AnyStaticShapeTensor:$columns,
+                       AnyStaticShapeTensor:$offsets);
+  let results = (outs AnyStaticShapeTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $values `,` $columns `,` $offsets attr-dict `:` type($input)
+    `,` type($values) `,` type($columns) `,` type($offsets) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def LowBit_KernelSparseMatmulOp : LowBit_Op<"kernel_sparse_matmul", [
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "the vector kernel of lowbit.sparse_matmul";
+  let description = [{
+    `init[t, n] = sum_p input[t, columns[p]] * values[p]` over row `n`'s
+    range of `offsets`, for the `T x K` input: lowbit.sparse_matmul on a
+    2-D input, as convert-lowbit-to-vector leaves it for
+    lowbit-expand-kernels (every element of `init` written, none read;
+    `parallel` spreads rows over OpenMP threads). Destination-style, so
+    one-shot bufferization turns it into its memref form.
+
+    ```mlir
+    %y = lowbit.kernel_sparse_matmul ins(%x, %v, %c, %o : tensor<1x64xf32>,
+        tensor<3xf16>, tensor<3xi16>, tensor<33xi32>)
+        outs(%e : tensor<1x32xf32>) parallel -> tensor<1x32xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$values,
+                       AnyShaped:$columns, AnyShaped:$offsets,
+                       AnyShaped:$init, UnitAttr:$parallel);
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let assemblyFormat = [{
+    `ins` `(` $input `,` $values `,` $columns `,` $offsets `:` type($input)
+    `,` type($values) `,` type($columns) `,` type($offsets) `)`
+    `outs` `(` $init `:` type($init) `)`
+    (`parallel` $parallel^)? attr-dict (`->` type($result)^)?
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+  }];
+}
+
 def LowBit_KernelMatmulOp : LowBit_Op<"kernel_matmul", [
     DestinationStyleOpInterface,
     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {

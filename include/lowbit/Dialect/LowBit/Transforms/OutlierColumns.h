@@ -1,7 +1,8 @@
 //===- OutlierColumns.h - The IR of a contraction with a side path -*- C++ -*-===//
 //
-// What lowbit-split-outliers builds around a contraction, shared with the
-// kernel bench so that it times exactly that IR.
+// What outlier splitting builds around a contraction (lowbit-split-outliers'
+// columns, scale selection's sparse weights), shared with the kernel bench
+// and checks so that they time and test exactly that IR.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_DIALECT_LOWBIT_TRANSFORMS_OUTLIERCOLUMNS_H
@@ -22,6 +23,12 @@ mlir::Value maskInputColumns(mlir::OpBuilder &b, mlir::Location loc,
 mlir::Value addSideColumns(mlir::OpBuilder &b, mlir::Location loc,
                            mlir::Value mainResult, mlir::Value input,
                            mlir::Value side, llvm::ArrayRef<int64_t> columns);
+
+/// mainResult + lowbit.sparse_matmul(input, values, columns, offsets).
+mlir::Value addSparseOutliers(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value mainResult, mlir::Value input,
+                              mlir::Value values, mlir::Value columns,
+                              mlir::Value offsets);
 
 } // namespace lowbit
 
