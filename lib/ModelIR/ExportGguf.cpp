@@ -95,15 +95,21 @@ std::string exportGguf(ModuleOp module, const std::string &path,
   unsigned quantized = 0;
   // Outlier side data (lowbit-split-outliers) has no GGUF form: llama.cpp
   // would load the main matrix alone, with its outlier columns zeroed.
-  module.walk([&](ColumnMatmulOp m) {
+  auto refuse = [&](Value side, const char *op) {
     if (!error.empty())
       return;
-    auto c = m.getWeight().getDefiningOp<arith::ConstantOp>();
+    auto c = side.getDefiningOp<arith::ConstantOp>();
     StringAttr name = c ? dialect(c).getNameAttrHelper().getAttr(c) : nullptr;
     error = "tensor '" + (name ? name.str() : std::string("?")) +
-            "' is outlier side data (lowbit.column_matmul, from "
-            "lowbit-split-outliers), which GGUF cannot hold; quantize "
+            "' is outlier side data (" + op +
+            ", from outlier splitting), which GGUF cannot hold; quantize "
             "without outliers= to export";
+  };
+  module.walk([&](ColumnMatmulOp m) {
+    refuse(m.getWeight(), "lowbit.column_matmul");
+  });
+  module.walk([&](SparseMatmulOp m) {
+    refuse(m.getValues(), "lowbit.sparse_matmul");
   });
   if (!error.empty())
     return error;

@@ -228,3 +228,31 @@ func.func @weighted(%x: tensor<32xf32>) -> tensor<1xf32> {
   %0 = linalg.matvec ins(%w, %x : tensor<1x32xf32>, tensor<32xf32>) outs(%i : tensor<1xf32>) -> tensor<1xf32>
   return %0 : tensor<1xf32>
 }
+
+// -----
+
+// Sparse outliers (lowbit-split-outliers mode=weights marked 2 of 64
+// weights): the two planted large weights are kept exactly, in a CSR side
+// matrix (f16 values, i16 columns 5 and 20, one per row) added to the
+// quantized matmul; the report counts its bytes.
+// CHECK-LABEL: func @sparse_outliers
+// CHECK-DAG: %[[Q:.*]] = arith.constant {{.*}}lowbit.name = "ws"{{.*}} : tensor<2x{{[0-9]+}}xi8>
+// CHECK: %[[YQ:.*]] = lowbit.matmul %arg0, %[[Q]]
+// CHECK-DAG: %[[V:.*]] = arith.constant {lowbit.name = "ws.sparse_values"} dense_resource<lowbit.ws.sparse_values> : tensor<2xf16>
+// CHECK-DAG: %[[C:.*]] = arith.constant {lowbit.name = "ws.sparse_columns"} dense_resource<lowbit.ws.sparse_columns> : tensor<2xi16>
+// CHECK-DAG: %[[O:.*]] = arith.constant {lowbit.name = "ws.sparse_offsets"} dense_resource<lowbit.ws.sparse_offsets> : tensor<3xi32>
+// CHECK: %[[YS:.*]] = lowbit.sparse_matmul %arg0, %[[V]], %[[C]], %[[O]] : tensor<1x32xf32>, tensor<2xf16>, tensor<2xi16>, tensor<3xi32> -> tensor<1x2xf32>
+// CHECK: %[[Y:.*]] = linalg.add ins(%[[YQ]], %[[YS]] : tensor<1x2xf32>, tensor<1x2xf32>)
+// CHECK: return %[[Y]]
+// CHECK: lowbit.ws.sparse_columns: "0x0200000005001400"
+// CHECK: lowbit.ws.sparse_offsets: "0x04000000000000000100000002000000"
+// REPORT-LABEL: tensor
+// REPORT: ws 2x32 q8_0 +2 exact 11.0000
+func.func @sparse_outliers(%x: tensor<1x32xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant {lowbit.name = "ws", lowbit.sparse_outliers = 3.125000e-02 : f64} dense<[[-0.03, -0.02, -0.01, 0.0, 0.01, 1.0, 0.03, -0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.03, -0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.03, -0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.03, -0.03, -0.02, -0.01, 0.0], [-0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.03, -0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.03, -0.03, -0.02, -0.01, 0.0, 0.01, 0.02, -2.0, -0.03, -0.02, -0.01, 0.0, 0.01, 0.02, 0.03, -0.03, -0.02, -0.01, 0.0]]> : tensor<2x32xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %0 = linalg.matmul indexing_maps = [affine_map<(t, n, k) -> (t, k)>, affine_map<(t, n, k) -> (n, k)>, affine_map<(t, n, k) -> (t, n)>] ins(%x, %w : tensor<1x32xf32>, tensor<2x32xf32>) outs(%i : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}

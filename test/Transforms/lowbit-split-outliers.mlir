@@ -1,6 +1,8 @@
 // RUN: lowbit-opt %s -split-input-file --lowbit-split-outliers --verify-diagnostics | FileCheck %s
 // RUN: lowbit-opt %s -split-input-file --lowbit-split-outliers="threshold=0 fraction=0.5 storage=f32" --verify-diagnostics | FileCheck %s --check-prefix=TOP
 // RUN: not lowbit-opt %s --lowbit-split-outliers="mode=weights" 2>&1 | FileCheck %s --check-prefix=WEIGHTS
+// RUN: not lowbit-opt %s --lowbit-split-outliers="mode=weights fraction=0.01 storage=f32" 2>&1 | FileCheck %s --check-prefix=WSTORAGE
+// RUN: lowbit-opt %s -split-input-file --lowbit-split-outliers="mode=weights fraction=0.25" | FileCheck %s --check-prefix=MARK
 // RUN: not lowbit-opt %s --lowbit-split-outliers="mode=rows" 2>&1 | FileCheck %s --check-prefix=MODE
 // RUN: not lowbit-opt %s --lowbit-split-outliers="storage=i8" 2>&1 | FileCheck %s --check-prefix=STORAGE
 // RUN: not lowbit-opt %s --lowbit-split-outliers="fraction=2" 2>&1 | FileCheck %s --check-prefix=FRACTION
@@ -23,10 +25,30 @@
 // RUN: lowbit-compile %t.s.mlirbc -o %t.avx512.o -mcpu=znver4
 // RUN: lowbit-compile %t.s.mlirbc -o %t.generic.o -mtriple=x86_64-linux-gnu
 // RUN: not lowbit-export %t.s.mlirbc -o %t.gguf --unsupported=f16 2>&1 | FileCheck %s --check-prefix=EXPORT
-// EXPORT: error: tensor '{{.*}}.outlier_columns' is outlier side data (lowbit.column_matmul, from lowbit-split-outliers), which GGUF cannot hold
+// EXPORT: error: tensor '{{.*}}.outlier_columns' is outlier side data (lowbit.column_matmul, from outlier splitting), which GGUF cannot hold
 
-// WEIGHTS: error: lowbit-split-outliers: mode=weights (sparse weight outliers) is not implemented yet
-// MODE: error: lowbit-split-outliers: unknown mode 'rows' (expected columns)
+// The same for mode=weights (lowbit-quantize{outliers=weights}): scale
+// selection keeps 1 % of each weight exactly; the vector side path (float
+// path) and the reference lowering give the same mean NLL, the int8 path
+// runs, every target family compiles it, export refuses it. The whole
+// model's bits count the CSR bytes (i32 offsets per row are 0.5 bits per
+// weight at this model's K = 64).
+// RUN: lowbit-opt %t.f.mlirbc --lowbit-quantize="default=q4_0 outliers=weights outlier-weights=0.01 report=-" -emit-bytecode -o %t.w.mlirbc | FileCheck %s --check-prefix=WREPORT
+// WREPORT: blk.0.attn_q.weight 64x64 q4_0 +41 exact 5.3281
+// WREPORT: model: 292096 quantized weights in 192448 bytes (5.2708 bits/weight), 704 float weights in 2816 bytes; whole model 5.3351 bits/weight
+// RUN: lowbit-run perplexity %t.w.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --stories=24-46 --float-path | FileCheck %s --check-prefix=WSAME
+// RUN: lowbit-run perplexity %t.w.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --stories=24-46 --reference-kernels | FileCheck %s --check-prefix=WSAME
+// WSAME: mean NLL 1.30
+// RUN: lowbit-run perplexity %t.w.mlirbc %data/models/tinystories-valid-head/tinystories_valid_head.txt --stories=24-46 | FileCheck %s --check-prefix=INT8
+// RUN: lowbit-compile %t.w.mlirbc -o %t.warm.o -mtriple=aarch64-linux-gnu -mattr=+dotprod
+// RUN: lowbit-compile %t.w.mlirbc -o %t.wavx2.o -mcpu=haswell
+// RUN: lowbit-compile %t.w.mlirbc -o %t.wgeneric.o -mtriple=x86_64-linux-gnu
+// RUN: not lowbit-export %t.w.mlirbc -o %t.w.gguf 2>&1 | FileCheck %s --check-prefix=WEXPORT
+// WEXPORT: error: tensor 'output.weight.sparse_values' is outlier side data (lowbit.sparse_matmul, from outlier splitting), which GGUF cannot hold
+
+// WEIGHTS: error: lowbit-split-outliers: mode=weights needs a fraction of weights to keep in (0, 1), got 0
+// WSTORAGE: error: lowbit-split-outliers: mode=weights keeps its values in f16, storage 'f32' is not available
+// MODE: error: lowbit-split-outliers: unknown mode 'rows' (expected columns or weights)
 // STORAGE: error: lowbit-split-outliers: storage 'i8' (expected f16, bf16 or f32)
 // FRACTION: error: lowbit-split-outliers: threshold must be >= 0 and fraction within [0, 1]
 
@@ -48,6 +70,10 @@
 // CHECK: importance.split.wq: "0x040000000000803F000000000000803F0000803F"
 // CHECK: outliers_split.wq: "0x04000000CDCCCC3D000000009A99193ECDCC4C3E3333333E00000000CDCC4C3E9A99993E"
 // CHECK: wq.outlier_columns: "0x0200000033376626"
+// Mode weights marks the weight for scale selection.
+// MARK-LABEL: func @split_one_column
+// MARK: arith.constant {{{.*}}lowbit.sparse_outliers = 2.500000e-01 : f64} dense<
+// MARK-NOT: lowbit.column_matmul
 // TOP-LABEL: func @split_one_column
 // TOP: lowbit.column_matmul %arg0, %{{.*}} columns [1, 2] : tensor<1x4xf32>, tensor<2x2xf32> -> tensor<1x2xf32>
 func.func @split_one_column(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {

@@ -5,6 +5,7 @@
 #include "lowbit/Dialect/LowBit/Transforms/FloatStorage.h"
 #include "lowbit/Dialect/LowBit/Transforms/Importance.h"
 #include "lowbit/Dialect/LowBit/Transforms/Passes.h"
+#include "lowbit/Dialect/LowBit/Transforms/SparseOutlierWeights.h"
 #include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
 #include "lowbit/Dialect/LowBit/Transforms/Recipes.h"
 
@@ -250,6 +251,12 @@ struct AssignSchemes
       if (d.keep)
         continue;
       totalWeights += weights;
+      // Sparse outliers scale selection will keep (lowbit-split-outliers
+      // mode=weights): their CSR bytes whatever the scheme.
+      if (FloatAttr f = dialect(d.constant).getSparseOutliersAttrHelper()
+                            .getAttr(d.constant))
+        fixedBytes += sparseSideBytes(size_t(d.rows), unsigned(d.rowLength),
+                                      f.getValueAsDouble());
       if (d.scheme) { // pinned by a rule
         fixedBytes += uint64_t(d.rows) *
                       quant::rowBytes(*d.scheme, unsigned(d.rowLength));

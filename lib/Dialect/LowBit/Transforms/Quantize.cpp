@@ -66,17 +66,32 @@ struct LowBitQuantize
       return signalPassFailure();
     }
     if (!outliers.empty()) {
-      if (file.empty()) {
+      bool columns = outliers == "columns" || outliers == "columns+weights";
+      bool weights = outliers == "weights" || outliers == "columns+weights";
+      if (!columns && !weights) {
+        emitError(getOperation().getLoc(), "lowbit-quantize: outliers='")
+            << outliers << "' (expected columns, weights or columns+weights)";
+        return signalPassFailure();
+      }
+      if (columns && file.empty()) {
         emitError(getOperation().getLoc(),
-                  "lowbit-quantize: outliers= needs calibration= (the "
+                  "lowbit-quantize: outliers=columns needs calibration= (the "
                   "activation magnitudes it splits by)");
         return signalPassFailure();
       }
-      lowbit::LowBitSplitOutliersPassOptions split;
-      split.mode = outliers;
-      split.threshold = outlierThreshold;
-      split.fraction = outlierFraction;
-      pm.addPass(lowbit::createLowBitSplitOutliersPass(split));
+      if (columns) {
+        lowbit::LowBitSplitOutliersPassOptions split;
+        split.mode = "columns";
+        split.threshold = outlierThreshold;
+        split.fraction = outlierFraction;
+        pm.addPass(lowbit::createLowBitSplitOutliersPass(split));
+      }
+      if (weights) {
+        lowbit::LowBitSplitOutliersPassOptions split;
+        split.mode = "weights";
+        split.fraction = outlierWeights;
+        pm.addPass(lowbit::createLowBitSplitOutliersPass(split));
+      }
     }
     pm.addPass(lowbit::createLowBitAssignSchemesPass(assign));
     if (gptq) {

@@ -8,6 +8,8 @@
 #include "lowbit/Dialect/LowBit/Transforms/PreQuantizedWeights.h"
 #include "lowbit/Dialect/LowBit/Transforms/QuantReport.h"
 #include "lowbit/Dialect/LowBit/Transforms/QuantizedLookups.h"
+#include "lowbit/Dialect/LowBit/Transforms/SparseOutlierWeights.h"
+#include "lowbit/Dialect/LowBit/Transforms/OutlierColumns.h"
 #include "lowbit/Quant/Gptq.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -263,6 +265,16 @@ struct BlockScaleSelection : public PassBase<Derived> {
       s.quantizedWeights +=
           uint64_t(type.getNumElements() / type.getShape().back() * rowLength);
     };
+    // Sparse side matrices: bytes that buy no weights of their own.
+    getOperation().walk([&](SparseMatmulOp m) {
+      for (Value v : {m.getValues(), m.getColumns(), m.getOffsets()})
+        if (auto c = v.getDefiningOp<arith::ConstantOp>())
+          if (seen.insert(c.getValue()).second) {
+            auto type = cast<RankedTensorType>(c.getType());
+            s.quantizedBytes += uint64_t(type.getNumElements()) *
+                                type.getElementTypeBitWidth() / 8;
+          }
+    });
     getOperation().walk([&](Operation *op) {
       if (auto m = dyn_cast<MatmulOp>(op))
         addPacked(m.getPacked(), m.getInput().getType().getShape().back());
@@ -371,6 +383,26 @@ struct BlockScaleSelection : public PassBase<Derived> {
         preparedFor = key;
       }
     }
+    // Sparse outliers (lowbit-split-outliers mode=weights): chosen and
+    // kept here, where the quantization error is known.
+    double sparseFraction = 0;
+    if (FloatAttr f =
+            attrs.getSparseOutliersAttrHelper().getAttr(w->weightConstant))
+      sparseFraction = f.getValueAsDouble();
+    if (sparseFraction > 0 &&
+        (w->batchDim >= 0 || isLookupOnlyContraction(op, w->weightConstant)))
+      sparseFraction = 0; // a batch of weights or a table: none kept
+    quant::SparseRows csr;
+    quant::ErrorAccumulator error;
+    if (sparseFraction > 0) {
+      err = quantizeKeepingOutliers(s, source, numRows, k, sparseFraction,
+                                    weighted, useGptq ? &hessian : nullptr,
+                                    bytes.data(), csr,
+                                    this->report.empty() ? nullptr : &error,
+                                    w->name);
+      if (!err.empty())
+        return emitError(op->getLoc(), err);
+    }
     // Row chunks of about 16 MB of floats: big weights are never copied
     // whole (results do not depend on the chunking: rows are independent).
     size_t chunk = std::max<size_t>(1, (size_t(4) << 20) / std::max(k, 1u));
@@ -378,9 +410,9 @@ struct BlockScaleSelection : public PassBase<Derived> {
     bool wantReport = !this->report.empty();
     if (wantReport)
       decoded.resize(rows.size());
-    quant::ErrorAccumulator error;
     size_t clampedBlocks = 0;
-    for (size_t first = 0; first < numRows; first += chunk) {
+    for (size_t first = sparseFraction > 0 ? numRows : 0; first < numRows;
+         first += chunk) {
       size_t count = std::min(chunk, numRows - first);
       source.read(first, count, rows.data());
       quant::QuantStats stats;
@@ -426,6 +458,11 @@ struct BlockScaleSelection : public PassBase<Derived> {
       // compensate for.
       if (gptq)
         row.scheme += useGptq ? " gptq" : " (lookup table, no gptq)";
+      if (sparseFraction > 0) {
+        row.bytes += sparseSideBytes(numRows, k, sparseFraction);
+        // The weights kept exactly, as lowbit.sparse_matmul's values.
+        row.scheme += " +" + std::to_string(csr.values.size()) + " exact";
+      }
       report.push_back(row);
     }
 
@@ -471,6 +508,14 @@ struct BlockScaleSelection : public PassBase<Derived> {
     Value result = MatmulOp::create(
         b, loc, RankedTensorType::get(resultShape, b.getF32Type()), act, packed,
         SchemeAttr::get(ctx, s));
+    if (sparseFraction > 0) {
+      SparseSide side;
+      if (std::string e = buildSparseSide(b, loc, csr, k, w->name, side);
+          !e.empty())
+        return emitError(op->getLoc(), e);
+      result = addSparseOutliers(b, loc, result, act, side.values,
+                                 side.columns, side.offsets);
+    }
     if (expandM)
       result = tensor::CollapseShapeOp::create(
           b, loc, result, SmallVector<ReassociationIndices>{{0}, {1, 2}});

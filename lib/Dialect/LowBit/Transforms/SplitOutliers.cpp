@@ -76,14 +76,11 @@ struct SplitOutliers
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (mode == "weights") {
-      emitError(module.getLoc(), "lowbit-split-outliers: mode=weights (sparse "
-                                 "weight outliers) is not implemented yet");
-      return signalPassFailure();
-    }
+    if (mode == "weights")
+      return markSparseOutliers();
     if (mode != "columns") {
       emitError(module.getLoc(), "lowbit-split-outliers: unknown mode '")
-          << mode << "' (expected columns)";
+          << mode << "' (expected columns or weights)";
       return signalPassFailure();
     }
     if (!(threshold >= 0) || !(fraction >= 0 && fraction <= 1)) {
@@ -108,6 +105,40 @@ struct SplitOutliers
     for (linalg::LinalgOp op : ops)
       if (failed(split(op)))
         return signalPassFailure();
+  }
+
+  /// Mode `weights`: which weights are kept depends on their quantization
+  /// error, so scale selection (or GPTQ) chooses and splits them; this
+  /// marks every float contraction weight that will be quantized with the
+  /// fraction to keep.
+  void markSparseOutliers() {
+    ModuleOp module = getOperation();
+    if (!(fraction > 0 && fraction < 1)) {
+      emitError(module.getLoc(), "lowbit-split-outliers: mode=weights needs "
+                                 "a fraction of weights to keep in (0, 1), "
+                                 "got ")
+          << fraction;
+      return signalPassFailure();
+    }
+    if (storage != "f16") {
+      emitError(module.getLoc(), "lowbit-split-outliers: mode=weights keeps "
+                                 "its values in f16, storage '")
+          << storage << "' is not available";
+      return signalPassFailure();
+    }
+    Builder b(&getContext());
+    module.walk([&](linalg::LinalgOp op) {
+      std::string whyNot;
+      std::optional<ContractionWeight> w = matchContractionWeight(op, whyNot);
+      if (!w || isLookupOnlyContraction(op, w->weightConstant) ||
+          w->batchDim >= 0)
+        return;
+      LowBitDialect &attrs = dialect(w->weightConstant);
+      if (attrs.getKeepAttrHelper().isAttrPresent(w->weightConstant))
+        return;
+      attrs.getSparseOutliersAttrHelper().setAttr(
+          w->weightConstant, b.getF64FloatAttr(fraction));
+    });
   }
 
   /// Channels to split: max |x| above the threshold, plus the top fraction.

@@ -305,8 +305,9 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
     `default` is the assignment's default and the scale selection's scheme,
     `report` the error table, `assign-report` the assignment table.
     `gptq=true` runs lowbit-quantize-gptq in place of
-    lowbit-select-block-scales; `outliers=columns` runs
-    lowbit-split-outliers after the calibration is attached.
+    lowbit-select-block-scales; `outliers=columns` and `outliers=weights`
+    (or `columns+weights`) run lowbit-split-outliers in that mode after the
+    calibration is attached.
 
     Before:
 
@@ -350,14 +351,17 @@ def LowBitQuantizePass : Pass<"lowbit-quantize", "::mlir::ModuleOp"> {
            "a file from lowbit-run calibrate --gram)">,
     GptqDampOption, GptqActOrderOption, GptqBlockOption,
     Option<"outliers", "outliers", "std::string", "\"\"",
-           "split outliers first (lowbit-split-outliers): columns "
-           "(activation-outlier columns kept dense); needs calibration=">,
+           "split outliers (lowbit-split-outliers): columns "
+           "(activation-outlier columns kept dense; needs calibration=), "
+           "weights (sparse weights kept exactly) or columns+weights">,
     Option<"outlierThreshold", "outlier-threshold", "double", "6.0",
            "outliers=columns: channels whose calibrated max |x| exceeds "
            "this (0: none)">,
     Option<"outlierFraction", "outlier-fraction", "double", "0.0",
            "outliers=columns: also this fraction of each input's channels, "
-           "largest max |x| first">
+           "largest max |x| first">,
+    Option<"outlierWeights", "outlier-weights", "double", "0.01",
+           "outliers=weights: the fraction of each weight kept exactly">
   ];
 }
 
@@ -398,7 +402,7 @@ def LowBitDecodeWeightsPass
 
 def LowBitSplitOutliersPass
     : Pass<"lowbit-split-outliers", "::mlir::ModuleOp"> {
-  let summary = "Splits activation-outlier columns off float weights (LLM.int8())";
+  let summary = "Splits outliers off float weights: activation columns (LLM.int8()) or sparse weights (SpQR)";
   let description = [{
     Mode `columns`: for each float contraction weight W [N, K] whose input
     calibration saw (`lowbit.max_abs`, attached by lowbit-attach-importance
@@ -417,8 +421,20 @@ def LowBitSplitOutliersPass
     The two results are added. Run it before lowbit-assign-schemes
     (`lowbit-quantize{outliers=columns}` does). Contractions whose input is
     not laid out [..., K] are left with a warning; a weight without
-    `lowbit.max_abs` is an error naming it. Mode `weights` (sparse weight
-    outliers) is not implemented yet and is refused.
+    `lowbit.max_abs` is an error naming it.
+
+    Mode `weights` (SpQR's sparse part): `fraction` of the weights of every
+    float contraction weight (2-D, quantized later; not tables only looked
+    up) are to be kept exactly. Which ones depends on the quantization
+    error, so this mode marks the weights (`lowbit.sparse_outliers =
+    <fraction>`) and lowbit-select-block-scales or lowbit-quantize-gptq
+    chooses them while quantizing: the weights whose keeping removes the
+    most importance-weighted error (their own, or for a block's largest
+    weights the whole block's after a refit without them), refits the
+    blocks without them (GPTQ does not compensate their error), and adds
+    `lowbit.sparse_matmul` on the residuals w - q in f16 at i16 columns
+    (CSR), named `<w>.sparse_{values,columns,offsets}`. Calibration is not
+    needed (importance, when attached, weights the errors).
 
     Before:
     ```mlir
@@ -437,6 +453,17 @@ def LowBitSplitOutliersPass
         : tensor<1x4xf32>, tensor<2x1xf16> -> tensor<1x2xf32>
     %y = linalg.add ins(%ym, %ys ...)
     ```
+    Mode `weights`, after lowbit-select-block-scales:
+    ```mlir
+    %q = arith.constant {lowbit.name = "wq", ...} dense_resource<...> : tensor<2x18xi8>
+    %yq = lowbit.matmul %x, %q scheme(#lowbit.scheme<format = q4_0>) ...
+    %v = arith.constant {lowbit.name = "wq.sparse_values"} dense_resource<...> : tensor<1xf16>
+    %c = arith.constant {lowbit.name = "wq.sparse_columns"} dense_resource<...> : tensor<1xi16>
+    %o = arith.constant {lowbit.name = "wq.sparse_offsets"} dense_resource<...> : tensor<3xi32>
+    %ys = lowbit.sparse_matmul %x, %v, %c, %o
+        : tensor<1x32xf32>, tensor<1xf16>, tensor<1xi16>, tensor<3xi32> -> tensor<1x2xf32>
+    %y = linalg.add ins(%yq, %ys ...)
+    ```
   }];
   let dependentDialects = [
     "::lowbit::LowBitDialect", "::mlir::arith::ArithDialect",
@@ -444,16 +471,17 @@ def LowBitSplitOutliersPass
   ];
   let options = [
     Option<"mode", "mode", "std::string", "\"columns\"",
-           "columns (activation-outlier columns, LLM.int8()); weights "
-           "(sparse weight outliers) is not implemented yet">,
+           "columns (activation-outlier columns, LLM.int8()) or weights "
+           "(sparse weight outliers kept exactly, SpQR)">,
     Option<"threshold", "threshold", "double", "6.0",
            "split input channels whose calibrated max |x| exceeds this "
            "(0: no threshold)">,
     Option<"fraction", "fraction", "double", "0.0",
-           "also split this fraction of each input's channels, largest "
-           "max |x| first">,
+           "columns: also split this fraction of each input's channels, "
+           "largest max |x| first; weights: the fraction of each weight "
+           "kept exactly">,
     Option<"storage", "storage", "std::string", "\"f16\"",
-           "type of the side weight: f16, bf16 or f32">,
+           "type of the side weight: f16, bf16 or f32 (weights: f16)">,
   ];
 }
 
