@@ -5,6 +5,14 @@
 // A bits/weight budget is met from below within 1 %.
 // RUN: lowbit-opt %t.mlirbc --lowbit-quantize="bpw=4.5 report=-" -o /dev/null | FileCheck %s --check-prefix=BPW45
 // RUN: lowbit-opt %t.mlirbc --lowbit-quantize="bpw=3.2 assign-report=-" -o /dev/null | FileCheck %s --check-prefix=BPW32
+// A budget pays for sparse outliers' CSR bytes: the quantized weights stay
+// within 5.5 bits/weight with 0.5 % of them kept exactly.
+// RUN: lowbit-opt %t.mlirbc --lowbit-quantize="bpw=5.5 outliers=weights outlier-weights=0.005 report=-" -o /dev/null | FileCheck %s --check-prefix=SPARSEBPW
+// SPARSEBPW: model: 259328 quantized weights in 178164 bytes (5.4962 bits/weight)
+// RUN: not lowbit-opt %t.mlirbc --lowbit-quantize="outliers=rows" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OUTLIERS
+// OUTLIERS: error: lowbit-quantize: outliers='rows' (expected columns, weights or columns+weights)
+// RUN: not lowbit-opt %t.mlirbc --lowbit-quantize="outliers=columns+weights" -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOCAL
+// NOCAL: error: lowbit-quantize: outliers=columns needs calibration= (the activation magnitudes it splits by)
 // JSON report.
 // RUN: lowbit-opt %t.mlirbc --lowbit-quantize="default=q8_0 rules=token_embd=keep report=%t.json" -o /dev/null
 // RUN: FileCheck %s --check-prefix=JSON < %t.json

@@ -114,3 +114,25 @@ func.func @column_matmul(%x: tensor<2x64xf32>, %w: tensor<8x3xf16>) -> tensor<2x
   %0 = lowbit.column_matmul %x, %w columns [3, 17, 40] : tensor<2x64xf32>, tensor<8x3xf16> -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// The sparse side path: a linalg.generic over [T, N] whose body walks row
+// n's CSR range in order (scf.for), widening the f16 value and reading the
+// i16 column as unsigned.
+// CHECK-LABEL: func @sparse_matmul
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} outs(%{{.*}} : tensor<2x4xf32>)
+// CHECK: %[[N:.*]] = linalg.index 1 : index
+// CHECK: tensor.extract %arg3[%[[N]]] : tensor<5xi32>
+// CHECK: scf.for %[[P:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(
+// CHECK: %[[C:.*]] = tensor.extract %arg2[%[[P]]] : tensor<3xi16>
+// CHECK: arith.index_castui %[[C]] : i16 to index
+// CHECK: tensor.extract %arg1[%[[P]]] : tensor<3xf16>
+// CHECK: arith.extf
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK-NOT: lowbit.sparse_matmul
+func.func @sparse_matmul(%x: tensor<2x64xf32>, %v: tensor<3xf16>, %c: tensor<3xi16>, %o: tensor<5xi32>) -> tensor<2x4xf32> {
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}

@@ -21,6 +21,12 @@
 // Three tokens: k-quads (16 rows, one lane per row).
 // CHECK-LABEL: func.func @prefill(
 // CHECK: lowbit.kernel_matmul {{.*}} layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 16, vector_bytes = 64, zero_point = 8, quad = true>) -> tensor<3x16xf32>
+// The sparse side path becomes its kernel op on the [T, K] view (a vector
+// input gains a unit T).
+// CHECK-LABEL: func.func @sparse(
+// CHECK: %[[X:.*]] = tensor.expand_shape %arg0 {{\[\[}}0, 1]] output_shape [1, 64] : tensor<64xf32> into tensor<1x64xf32>
+// CHECK: %[[Y:.*]] = lowbit.kernel_sparse_matmul ins(%[[X]], %arg1, %arg2, %arg3 : tensor<1x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32>) outs(%{{.*}} : tensor<1x4xf32>) -> tensor<1x4xf32>
+// CHECK: tensor.collapse_shape %[[Y]] {{\[\[}}0, 1]] : tensor<1x4xf32> into tensor<4xf32>
 
 // FLOAT: lowbit.target = #lowbit.target<name = "aarch64-dotprod", vector_bytes = 16, dot = sdot, lookup = tbl, rows_per_group = 4>
 // FLOAT-LABEL: func.func @decode(
@@ -63,4 +69,9 @@ func.func @prefill(%x: tensor<3x64xf32>) -> tensor<3x6xf32> {
     linalg.yield %s : f32
   } -> tensor<3x6xf32>
   return %0 : tensor<3x6xf32>
+}
+
+func.func @sparse(%x: tensor<64xf32>, %v: tensor<3xf16>, %c: tensor<3xi16>, %o: tensor<5xi32>) -> tensor<4xf32> {
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }

@@ -196,3 +196,41 @@ func.func @wrong_width(%x: memref<1x64xf32>, %w: memref<288xi8>, %y: memref<1x8x
   return
 }
 }
+
+// -----
+
+// The sparse side path in place: rows on OpenMP (parallel), per token a
+// loop over whole vectors of the row's CSR range (16 lanes at 64 vector
+// bytes: load columns and values, widen, gather x, fma), one masked step
+// for the rest, and a reduction per output.
+// CHECK-LABEL: func.func @s(
+// CHECK-NOT: lowbit.kernel_sparse_matmul
+// CHECK: omp.parallel
+// CHECK: omp.loop_nest
+// CHECK: vector.create_mask %{{.*}} : vector<16xi1>
+// CHECK: scf.for
+// CHECK: vector.load %arg2[%{{.*}}] : memref<40xi16>, vector<16xi16>
+// CHECK: arith.extui {{.*}} : vector<16xi16> to vector<16xi32>
+// CHECK: arith.extf {{.*}} : vector<16xf16> to vector<16xf32>
+// CHECK: vector.gather %arg0[%{{.*}}, %{{.*}}] [%{{.*}}], %{{.*}}, %{{.*}} : memref<3x300xf32>, vector<16xi32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK: vector.fma
+// CHECK: vector.maskedload %arg2
+// CHECK: vector.reduction <add>, {{.*}} fastmath<reassoc>
+// CHECK: memref.store
+module attributes {lowbit.target = #lowbit.target<name = "x86-64-v4-vnni", vector_bytes = 64, dot = vpdpbusd_zmm, lookup = vpshufb_zmm, rows_per_group = 4>} {
+func.func @s(%x: memref<3x300xf32>, %v: memref<40xf16>, %c: memref<40xi16>, %o: memref<9xi32>, %y: memref<3x8xf32>) {
+  lowbit.kernel_sparse_matmul ins(%x, %v, %c, %o : memref<3x300xf32>, memref<40xf16>, memref<40xi16>, memref<9xi32>) outs(%y : memref<3x8xf32>) parallel
+  return
+}
+}
+
+// -----
+
+// Still on tensors: bufferize first.
+module attributes {lowbit.target = #lowbit.target<name = "x86-64-v4-vnni", vector_bytes = 64, dot = vpdpbusd_zmm, lookup = vpshufb_zmm, rows_per_group = 4>} {
+func.func @t(%x: tensor<3x300xf32>, %v: tensor<40xf16>, %c: tensor<40xi16>, %o: tensor<9xi32>, %e: tensor<3x8xf32>) -> tensor<3x8xf32> {
+  // expected-error @+1 {{lowbit-expand-kernels: bufferize the kernel op first}}
+  %0 = lowbit.kernel_sparse_matmul ins(%x, %v, %c, %o : tensor<3x300xf32>, tensor<40xf16>, tensor<40xi16>, tensor<9xi32>) outs(%e : tensor<3x8xf32>) -> tensor<3x8xf32>
+  return %0 : tensor<3x8xf32>
+}
+}

@@ -232,3 +232,101 @@ func.func @column_matmul_int_weight(%x: tensor<1x64xf32>, %w: tensor<8x2xi8>) ->
   %0 = lowbit.column_matmul %x, %w columns [1, 2] : tensor<1x64xf32>, tensor<8x2xi8> -> tensor<1x8xf32>
   return %0 : tensor<1x8xf32>
 }
+
+// -----
+
+func.func @sparse_unsorted(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  // expected-error @+4 {{row 0: columns must be strictly increasing (sorted, no duplicates): 17 then 3}}
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf16>
+  %c = arith.constant dense<[17, 3, 40]> : tensor<3xi16>
+  %o = arith.constant dense<[0, 2, 2, 3, 3]> : tensor<5xi32>
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_duplicate(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  // expected-error @+4 {{row 0: columns must be strictly increasing (sorted, no duplicates): 5 then 5}}
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf16>
+  %c = arith.constant dense<[5, 5, 40]> : tensor<3xi16>
+  %o = arith.constant dense<[0, 2, 2, 3, 3]> : tensor<5xi32>
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_column_range(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  // expected-error @+4 {{row 2 has column 64 outside the input's 64 columns}}
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf16>
+  %c = arith.constant dense<[3, 17, 64]> : tensor<3xi16>
+  %o = arith.constant dense<[0, 2, 2, 3, 3]> : tensor<5xi32>
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_offsets_start(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  // expected-error @+4 {{offsets must start at 0, got 1}}
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf16>
+  %c = arith.constant dense<[3, 17, 40]> : tensor<3xi16>
+  %o = arith.constant dense<[1, 2, 2, 3, 3]> : tensor<5xi32>
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_offsets_order(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  // expected-error @+4 {{offsets must be nondecreasing: row 1 spans [2, 1)}}
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf16>
+  %c = arith.constant dense<[3, 17, 40]> : tensor<3xi16>
+  %o = arith.constant dense<[0, 2, 1, 3, 3]> : tensor<5xi32>
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_offsets_end(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  // expected-error @+4 {{the last offset must be the number of values, 3, got 2}}
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf16>
+  %c = arith.constant dense<[3, 17, 40]> : tensor<3xi16>
+  %o = arith.constant dense<[0, 1, 2, 2, 2]> : tensor<5xi32>
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_counts(%x: tensor<2x64xf32>, %v: tensor<3xf16>, %c: tensor<2xi16>, %o: tensor<5xi32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{has 3 values but 2 columns}}
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<2xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_column_type(%x: tensor<2x64xf32>, %v: tensor<3xf16>, %c: tensor<3xi8>, %o: tensor<5xi32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{columns must be 1-D i16 or i32, got 'tensor<3xi8>'}}
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi8>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @sparse_result(%x: tensor<2x64xf32>, %v: tensor<3xf16>, %c: tensor<3xi16>, %o: tensor<5xi32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{result shape must be [2, 4], got [2, 5]}}
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @kernel_sparse_init(%x: memref<2x64xf32>, %v: memref<3xf16>, %c: memref<3xi16>, %o: memref<5xi32>, %y: memref<2x3xf32>) {
+  // expected-error @+1 {{input must be T x K f32 and init T x N f32 with N + 1 offsets}}
+  lowbit.kernel_sparse_matmul ins(%x, %v, %c, %o : memref<2x64xf32>, memref<3xf16>, memref<3xi16>, memref<5xi32>) outs(%y : memref<2x3xf32>)
+  return
+}

@@ -95,3 +95,29 @@ func.func @column_matmul(%x: tensor<2x64xf32>, %w: tensor<8x3xf16>) -> tensor<2x
   %0 = lowbit.column_matmul %x, %w columns [3, 17, 40] : tensor<2x64xf32>, tensor<8x3xf16> -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// The sparse outlier side path (CSR) and its kernel op, on tensors and
+// memrefs.
+// CHECK-LABEL: func @sparse_matmul
+// CHECK: lowbit.sparse_matmul %arg0, %{{.*}}, %{{.*}}, %{{.*}} : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+// BC-LABEL: func @sparse_matmul
+// BC: lowbit.sparse_matmul
+func.func @sparse_matmul(%x: tensor<2x64xf32>) -> tensor<2x4xf32> {
+  %v = arith.constant dense<[1.0, 2.0, 3.0]> : tensor<3xf16>
+  %c = arith.constant dense<[3, 17, 40]> : tensor<3xi16>
+  %o = arith.constant dense<[0, 2, 2, 3, 3]> : tensor<5xi32>
+  %0 = lowbit.sparse_matmul %x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32> -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
+
+// CHECK-LABEL: func @kernel_sparse_matmul
+// CHECK: lowbit.kernel_sparse_matmul ins(%arg0, %arg1, %arg2, %arg3 : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32>) outs(%arg4 : tensor<2x4xf32>) parallel -> tensor<2x4xf32>
+// CHECK: lowbit.kernel_sparse_matmul ins(%{{.*}} : memref<2x64xf32>, memref<3xf16>, memref<3xi32>, memref<5xi32>) outs(%{{.*}} : memref<2x4xf32>)
+func.func @kernel_sparse_matmul(%x: tensor<2x64xf32>, %v: tensor<3xf16>, %c: tensor<3xi16>, %o: tensor<5xi32>, %e: tensor<2x4xf32>,
+                                %xm: memref<2x64xf32>, %vm: memref<3xf16>, %cm: memref<3xi32>, %om: memref<5xi32>, %ym: memref<2x4xf32>) -> tensor<2x4xf32> {
+  %0 = lowbit.kernel_sparse_matmul ins(%x, %v, %c, %o : tensor<2x64xf32>, tensor<3xf16>, tensor<3xi16>, tensor<5xi32>) outs(%e : tensor<2x4xf32>) parallel -> tensor<2x4xf32>
+  lowbit.kernel_sparse_matmul ins(%xm, %vm, %cm, %om : memref<2x64xf32>, memref<3xf16>, memref<3xi32>, memref<5xi32>) outs(%ym : memref<2x4xf32>)
+  return %0 : tensor<2x4xf32>
+}
