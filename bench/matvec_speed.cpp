@@ -4,6 +4,7 @@
 //                       [--shapes=4096x4096,11008x4096] [--thread-counts=1,2]
 //                       [--batch=512] [--target=host]
 //                       [--outlier-fractions=0.001,0.005,0.01]
+//                       [--sparse-fractions=0.001,0.005,0.01]
 //
 // Every kernel is built by CompiledMatmul: one lowbit.matmul lowered by
 // lowbit-lowering and compiled at -O3, i.e. exactly what lowbit-compile
@@ -13,8 +14,9 @@
 //   - in cache: back-to-back calls; median of 50
 // GB/s counts the bytes of the scheme as stored in GGUF (what the model
 // costs); the kernel layout's own size is printed beside it. With outlier
-// columns, the side path's time is compared with the plain kernel's plus
-// the side bytes over the measured bandwidth (the target: 1.1x).
+// columns or sparse outliers, the side path's time is compared with the
+// plain kernel's plus the side bytes over the measured bandwidth (the
+// issue's target: 1.1x).
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,6 +51,11 @@ static cl::opt<std::string> outlierFractions(
     "outlier-fractions",
     cl::desc("also time the first shape with this share of input columns "
              "on the outlier side path (lowbit-split-outliers' IR)"),
+    cl::init("0.001,0.005,0.01"));
+static cl::opt<std::string> sparseFractions(
+    "sparse-fractions",
+    cl::desc("also time the first shape with this share of weights kept "
+             "exactly beside it (lowbit.sparse_matmul)"),
     cl::init("0.001,0.005,0.01"));
 
 using Clock = std::chrono::steady_clock;
@@ -189,50 +196,96 @@ int main(int argc, char **argv) {
                       100.0 * gbs / bandwidth[i])
                << (i == 0 ? layout : std::string()) << "\n";
       }
-      if (!outlierFractions.empty() && shape == shapeNames.front()) {
-        SmallVector<StringRef> fractions;
-        StringRef(outlierFractions).split(fractions, ',');
-        for (StringRef f : fractions) {
+      // Side paths (outlier columns, sparse outliers) timed beside the
+      // plain kernel, against plain time + side bytes over the bandwidth.
+      auto timeSide = [&](const MatmulBuildOptions &side, double sideBytes,
+                          const std::string &label) -> bool {
+        CompiledMatmul sm;
+        if (std::string e = sm.build(*scheme, n, k, 1, packed, side);
+            !e.empty()) {
+          errs() << e << "\n";
+          return false;
+        }
+        for (size_t i = 0; i < threadCounts.size(); ++i) {
+          omp_set_num_threads(int(threadCounts[i]));
+          auto coldTime = [&](CompiledMatmul &m) {
+            m.run(x.data(), y.data());
+            std::vector<double> cold;
+            for (int r = 0; r < 15; ++r) {
+              sink = readAll(evictBuffer.data(), evictBuffer.size());
+              auto t0 = Clock::now();
+              m.run(x.data(), y.data());
+              cold.push_back(seconds(t0, Clock::now()));
+            }
+            return median(cold);
+          };
+          double plain = coldTime(mm), split = coldTime(sm);
+          double target = plain + sideBytes / (bandwidth[i] * 1e9);
+          outs() << format("%-7s %-12s %u   ", name.str().c_str(),
+                           shape.str().c_str(), threadCounts[i])
+                 << label
+                 << format(": %7.1f us vs plain %7.1f us, plain + side bytes "
+                           "%7.1f us: %.2fx\n",
+                           split * 1e6, plain * 1e6, target * 1e6,
+                           split / target);
+        }
+        return true;
+      };
+      auto fractionsOf = [&](StringRef list, const char *option,
+                             SmallVector<double> &out) {
+        SmallVector<StringRef> parts;
+        if (!list.empty())
+          list.split(parts, ',');
+        for (StringRef f : parts) {
           double fraction = 0;
           if (f.getAsDouble(fraction) || !(fraction > 0 && fraction < 1)) {
-            errs() << "--outlier-fractions: '" << f << "' is not in (0, 1)\n";
-            return 2;
+            errs() << "--" << option << ": '" << f << "' is not in (0, 1)\n";
+            return false;
           }
-          size_t c = std::max<size_t>(1, size_t(fraction * k));
-          MatmulBuildOptions side = options;
-          for (size_t j = 0; j < c; ++j)
-            side.outlierColumns.push_back(int64_t(j * (k / c)));
-          side.outlierWeights.assign(size_t(n) * c, 0x2000); // small f16
-          CompiledMatmul sm;
-          if (std::string e = sm.build(*scheme, n, k, 1, packed, side);
-              !e.empty()) {
-            errs() << e << "\n";
-            return 2;
-          }
-          double sideBytes = double(n) * c * 2;
-          for (size_t i = 0; i < threadCounts.size(); ++i) {
-            omp_set_num_threads(int(threadCounts[i]));
-            auto coldTime = [&](CompiledMatmul &m) {
-              m.run(x.data(), y.data());
-              std::vector<double> cold;
-              for (int r = 0; r < 15; ++r) {
-                sink = readAll(evictBuffer.data(), evictBuffer.size());
-                auto t0 = Clock::now();
-                m.run(x.data(), y.data());
-                cold.push_back(seconds(t0, Clock::now()));
-              }
-              return median(cold);
-            };
-            double plain = coldTime(mm), split = coldTime(sm);
-            double target = plain + sideBytes / (bandwidth[i] * 1e9);
-            outs() << format("%-7s %-12s %u   outliers %.1f %% (%zu columns): "
-                             "%7.1f us vs plain %7.1f us, plain + side bytes "
-                             "%7.1f us: %.2fx\n",
-                             name.str().c_str(), shape.str().c_str(),
-                             threadCounts[i], 100 * fraction, c, split * 1e6,
-                             plain * 1e6, target * 1e6, split / target);
-          }
+          out.push_back(fraction);
         }
+        return true;
+      };
+      SmallVector<double> columnFractions, sparseShares;
+      if (!fractionsOf(outlierFractions, "outlier-fractions", columnFractions) ||
+          !fractionsOf(sparseFractions, "sparse-fractions", sparseShares))
+        return 2;
+      if (shape != shapeNames.front())
+        columnFractions.clear(), sparseShares.clear();
+      for (double fraction : columnFractions) {
+        size_t c = std::max<size_t>(1, size_t(fraction * k));
+        MatmulBuildOptions side = options;
+        for (size_t j = 0; j < c; ++j)
+          side.outlierColumns.push_back(int64_t(j * (k / c)));
+        side.outlierWeights.assign(size_t(n) * c, 0x2000); // small f16
+        std::string label;
+        raw_string_ostream(label)
+            << format("outliers %.1f %% (%zu columns)", 100 * fraction, c);
+        if (!timeSide(side, double(n) * c * 2, label))
+          return 2;
+      }
+      for (double fraction : sparseShares) {
+        // Evenly spread kept weights, as many per row (SpQR's are
+        // unevenly spread; the bytes are the same).
+        size_t perRow = std::max<size_t>(1, size_t(fraction * k));
+        MatmulBuildOptions side = options;
+        side.sparseOffsets.push_back(0);
+        for (size_t r = 0; r < n; ++r) {
+          for (size_t j = 0; j < perRow; ++j) {
+            side.sparseColumns.push_back(
+                uint16_t((j * (k / perRow) + r) % k));
+            side.sparseValues.push_back(0x2000);
+          }
+          std::sort(side.sparseColumns.end() - perRow,
+                    side.sparseColumns.end());
+          side.sparseOffsets.push_back(int32_t(side.sparseColumns.size()));
+        }
+        std::string label;
+        raw_string_ostream(label) << format(
+            "sparse %.1f %% (%zu per row)", 100 * fraction, perRow);
+        if (!timeSide(side, double(n) * perRow * 4 + double(n + 1) * 4,
+                      label))
+          return 2;
       }
       if (batch > 0 && shape == shapeNames.front()) {
         CompiledMatmul bm;
