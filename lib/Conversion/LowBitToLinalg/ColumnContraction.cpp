@@ -11,6 +11,16 @@ using namespace mlir;
 
 namespace lowbit {
 
+Value emitZeroMatrix(OpBuilder &b, Location loc, int64_t t, int64_t n) {
+  Type f32 = b.getF32Type();
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  return linalg::FillOp::create(
+             b, loc, zero,
+             ValueRange{tensor::EmptyOp::create(
+                 b, loc, ArrayRef<int64_t>{t, n}, f32)})
+      .getResult(0);
+}
+
 Value emitColumnContraction(OpBuilder &b, Location loc, Value input,
                             Value weight, ArrayRef<int64_t> columns,
                             RankedTensorType resultType) {
@@ -50,12 +60,7 @@ Value emitColumnContraction(OpBuilder &b, Location loc, Value input,
 
   // y[t, n] = sum_c g[t, c] * W[n, c].
   auto yType = RankedTensorType::get({t, n}, f32);
-  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  Value yInit = linalg::FillOp::create(
-                    b, loc, zero,
-                    ValueRange{tensor::EmptyOp::create(b, loc, yType.getShape(),
-                                                       f32)})
-                    .getResult(0);
+  Value yInit = emitZeroMatrix(b, loc, t, n);
   AffineExpr dt, dn, dc;
   bindDims(ctx, dt, dn, dc);
   Value y =

@@ -28,6 +28,10 @@ mlir::Value emitColumnContraction(mlir::OpBuilder &b, mlir::Location loc,
                                   llvm::ArrayRef<int64_t> columns,
                                   mlir::RankedTensorType resultType);
 
+/// A T x N f32 tensor filled with zeros (linalg.fill), a contraction's init.
+mlir::Value emitZeroMatrix(mlir::OpBuilder &b, mlir::Location loc, int64_t t,
+                           int64_t n);
+
 /// lowbit.sparse_matmul as upstream ops: a linalg.generic over [T, N]
 /// whose body sums row n of the CSR matrix in order with scf.for.
 mlir::Value emitSparseContraction(mlir::OpBuilder &b, mlir::Location loc,

@@ -99,14 +99,22 @@ static LogicalResult verifyResultShape(Operation *op, RankedTensorType result,
   return success();
 }
 
+/// The f32 activations [..., K] and result of a matmul-like op.
+static LogicalResult verifyActivations(Operation *op, RankedTensorType input,
+                                       RankedTensorType result) {
+  if (!input.getElementType().isF32() || !result.getElementType().isF32())
+    return op->emitOpError("input and result must be f32");
+  if (input.getRank() < 1)
+    return op->emitOpError("input must have rank >= 1");
+  return success();
+}
+
 LogicalResult MatmulOp::verify() {
   auto input = cast<RankedTensorType>(getInput().getType());
   auto packed = cast<RankedTensorType>(getPacked().getType());
   auto result = cast<RankedTensorType>(getResult().getType());
-  if (!input.getElementType().isF32() || !result.getElementType().isF32())
-    return emitOpError("input and result must be f32");
-  if (input.getRank() < 1)
-    return emitOpError("input must have rank >= 1");
+  if (failed(verifyActivations(*this, input, result)))
+    return failure();
   if (failed(verifyPacked(*this, packed, getScheme(), input.getShape().back())))
     return failure();
   int64_t n = packed.getShape()[packed.getRank() - 2];
@@ -202,10 +210,8 @@ LogicalResult SparseMatmulOp::verify() {
   auto columns = cast<RankedTensorType>(getColumns().getType());
   auto offsets = cast<RankedTensorType>(getOffsets().getType());
   auto result = cast<RankedTensorType>(getResult().getType());
-  if (!input.getElementType().isF32() || !result.getElementType().isF32())
-    return emitOpError("input and result must be f32");
-  if (input.getRank() < 1)
-    return emitOpError("input must have rank >= 1");
+  if (failed(verifyActivations(*this, input, result)))
+    return failure();
   if (failed(verifyCsrTypes(*this, values, columns, offsets)))
     return failure();
   int64_t n = offsets.getDimSize(0) - 1, nnz = values.getDimSize(0);
@@ -255,32 +261,43 @@ LogicalResult SparseMatmulOp::verify() {
   return success();
 }
 
-LogicalResult KernelSparseMatmulOp::verify() {
-  auto input = cast<ShapedType>(getInput().getType());
-  auto init = cast<ShapedType>(getInit().getType());
-  SmallVector<ShapedType> all = {
-      input, cast<ShapedType>(getValues().getType()),
-      cast<ShapedType>(getColumns().getType()),
-      cast<ShapedType>(getOffsets().getType()), init};
+/// A kernel op's form: operands all tensors (one result, the init's type)
+/// or all memrefs (no result), every shape static.
+static LogicalResult verifyKernelForm(Operation *op) {
+  SmallVector<ShapedType> all;
+  for (Value v : op->getOperands())
+    all.push_back(cast<ShapedType>(v.getType()));
   bool tensors = llvm::all_of(
       all, [](ShapedType t) { return isa<RankedTensorType>(t); });
   bool buffers =
       llvm::all_of(all, [](ShapedType t) { return isa<MemRefType>(t); });
   if (!tensors && !buffers)
-    return emitOpError("operands must be all ranked tensors or all memrefs");
-  if (tensors != (getNumResults() == 1) ||
-      (tensors && getResult()[0].getType() != init))
-    return emitOpError(tensors ? "on tensors returns one result of the init's "
-                                 "type"
-                               : "on memrefs returns nothing");
+    return op->emitOpError("operands must be all ranked tensors or all "
+                           "memrefs");
+  Type init = cast<DestinationStyleOpInterface>(op).getDpsInits()[0].getType();
+  if (tensors != (op->getNumResults() == 1) ||
+      (tensors && op->getResult(0).getType() != init))
+    return op->emitOpError(tensors ? "on tensors returns one result of the "
+                                     "init's type"
+                                   : "on memrefs returns nothing");
   if (!llvm::all_of(all, [](ShapedType t) { return t.hasStaticShape(); }))
-    return emitOpError("shapes must be static");
-  if (failed(verifyCsrTypes(*this, all[1], all[2], all[3])))
+    return op->emitOpError("shapes must be static");
+  return success();
+}
+
+LogicalResult KernelSparseMatmulOp::verify() {
+  auto input = cast<ShapedType>(getInput().getType());
+  auto init = cast<ShapedType>(getInit().getType());
+  auto offsets = cast<ShapedType>(getOffsets().getType());
+  if (failed(verifyKernelForm(*this)) ||
+      failed(verifyCsrTypes(*this, cast<ShapedType>(getValues().getType()),
+                            cast<ShapedType>(getColumns().getType()),
+                            offsets)))
     return failure();
   if (input.getRank() != 2 || !input.getElementType().isF32() ||
       init.getRank() != 2 || !init.getElementType().isF32() ||
       init.getDimSize(0) != input.getDimSize(0) ||
-      init.getDimSize(1) != all[3].getDimSize(0) - 1)
+      init.getDimSize(1) != offsets.getDimSize(0) - 1)
     return emitOpError("input must be T x K f32 and init T x N f32 with "
                        "N + 1 offsets, got ")
            << input << " and " << init;
@@ -304,20 +321,8 @@ LogicalResult KernelMatmulOp::verify() {
   auto input = cast<ShapedType>(getInput().getType());
   auto weight = cast<ShapedType>(getWeight().getType());
   auto init = cast<ShapedType>(getInit().getType());
-  bool tensors = isa<RankedTensorType>(input) &&
-                 isa<RankedTensorType>(weight) && isa<RankedTensorType>(init);
-  bool buffers = isa<MemRefType>(input) && isa<MemRefType>(weight) &&
-                 isa<MemRefType>(init);
-  if (!tensors && !buffers)
-    return emitOpError("operands must be all ranked tensors or all memrefs");
-  if (tensors != (getNumResults() == 1) ||
-      (tensors && getResult()[0].getType() != init))
-    return emitOpError(tensors ? "on tensors returns one result of the init's "
-                                 "type"
-                               : "on memrefs returns nothing");
-  if (!input.hasStaticShape() || !weight.hasStaticShape() ||
-      !init.hasStaticShape())
-    return emitOpError("shapes must be static");
+  if (failed(verifyKernelForm(*this)))
+    return failure();
   codegen::KernelLayout l = getLayout().toKernelLayout();
   if (input.getRank() != 2 || !input.getElementType().isF32() ||
       input.getDimSize(1) != int64_t(l.cols) || input.getDimSize(0) < 1)

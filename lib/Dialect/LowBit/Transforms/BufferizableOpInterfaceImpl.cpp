@@ -20,9 +20,13 @@ using namespace mlir::bufferization;
 
 namespace {
 
-struct KernelMatmulOpInterface
-    : public DstBufferizableOpInterfaceExternalModel<KernelMatmulOpInterface,
-                                                     lowbit::KernelMatmulOp> {
+/// Both kernel ops: every operand becomes its buffer, the op is rebuilt on
+/// them with the same attributes and no results, and init's buffer
+/// replaces the result.
+template <typename KernelOp>
+struct KernelOpInterface
+    : public DstBufferizableOpInterfaceExternalModel<KernelOpInterface<KernelOp>,
+                                                     KernelOp> {
   bool bufferizesToMemoryRead(Operation *op, OpOperand &operand,
                               const AnalysisState &) const {
     return !cast<DestinationStyleOpInterface>(op).isDpsInit(&operand);
@@ -31,49 +35,20 @@ struct KernelMatmulOpInterface
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
                           const BufferizationOptions &options,
                           BufferizationState &state) const {
-    auto kernel = cast<lowbit::KernelMatmulOp>(op);
-    FailureOr<Value> input =
-        getBuffer(rewriter, kernel.getInput(), options, state);
-    FailureOr<Value> weight =
-        getBuffer(rewriter, kernel.getWeight(), options, state);
-    FailureOr<Value> init =
-        getBuffer(rewriter, kernel.getInit(), options, state);
-    if (failed(input) || failed(weight) || failed(init))
-      return failure();
-    rewriter.setInsertionPoint(op);
-    lowbit::KernelMatmulOp::create(rewriter, op->getLoc(), TypeRange{}, *input,
-                                   *weight, *init, kernel.getLayout(),
-                                   kernel.getFloatPath(), kernel.getParallel());
-    replaceOpWithBufferizedValues(rewriter, op, *init);
-    return success();
-  }
-};
-
-struct KernelSparseMatmulOpInterface
-    : public DstBufferizableOpInterfaceExternalModel<
-          KernelSparseMatmulOpInterface, lowbit::KernelSparseMatmulOp> {
-  bool bufferizesToMemoryRead(Operation *op, OpOperand &operand,
-                              const AnalysisState &) const {
-    return !cast<DestinationStyleOpInterface>(op).isDpsInit(&operand);
-  }
-
-  LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
-                          const BufferizationOptions &options,
-                          BufferizationState &state) const {
-    auto kernel = cast<lowbit::KernelSparseMatmulOp>(op);
     SmallVector<Value> buffers;
-    for (Value v : kernel->getOperands()) {
+    for (Value v : op->getOperands()) {
       FailureOr<Value> buffer = getBuffer(rewriter, v, options, state);
       if (failed(buffer))
         return failure();
       buffers.push_back(*buffer);
     }
     rewriter.setInsertionPoint(op);
-    lowbit::KernelSparseMatmulOp::create(rewriter, op->getLoc(), TypeRange{},
-                                         buffers[0], buffers[1], buffers[2],
-                                         buffers[3], buffers[4],
-                                         kernel.getParallel());
-    replaceOpWithBufferizedValues(rewriter, op, buffers[4]);
+    Value init = buffers[cast<DestinationStyleOpInterface>(op)
+                             .getDpsInitOperand(0)
+                             ->getOperandNumber()];
+    KernelOp::create(rewriter, op->getLoc(), TypeRange{}, buffers,
+                     op->getAttrs());
+    replaceOpWithBufferizedValues(rewriter, op, init);
     return success();
   }
 };
@@ -83,8 +58,8 @@ struct KernelSparseMatmulOpInterface
 void lowbit::registerBufferizableOpInterfaceExternalModels(
     DialectRegistry &registry) {
   registry.addExtension(+[](MLIRContext *ctx, LowBitDialect *) {
-    KernelMatmulOp::attachInterface<KernelMatmulOpInterface>(*ctx);
-    KernelSparseMatmulOp::attachInterface<KernelSparseMatmulOpInterface>(
-        *ctx);
+    KernelMatmulOp::attachInterface<KernelOpInterface<KernelMatmulOp>>(*ctx);
+    KernelSparseMatmulOp::attachInterface<
+        KernelOpInterface<KernelSparseMatmulOp>>(*ctx);
   });
 }

@@ -423,16 +423,9 @@ struct BlockScaleSelection : public PassBase<Derived> {
                                          bytes.data() + first * rowBytes,
                                          weighted, w->name, &stats);
       clampedBlocks += stats.clampedBlocks;
-      if (!err.empty()) {
-        // Name the row within the whole weight, not within the chunk.
-        size_t at = err.find(": row ");
-        if (at != std::string::npos) {
-          size_t num = at + 6, end = err.find(',', num);
-          size_t r = std::stoul(err.substr(num, end - num)) + first;
-          err = err.substr(0, num) + std::to_string(r) + err.substr(end);
-        }
-        return emitError(op->getLoc(), err);
-      }
+      // Name the row within the whole weight, not within the chunk.
+      if (!err.empty())
+        return emitError(op->getLoc(), withWeightRow(err, first));
       if (wantReport) {
         quant::dequantizeMatrix(s, bytes.data() + first * rowBytes, count, k,
                                 decoded.data(), options.threads);

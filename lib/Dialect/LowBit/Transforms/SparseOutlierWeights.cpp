@@ -64,16 +64,8 @@ std::string quantizeKeepingOutliers(const quant::Scheme &scheme,
       e = quant::quantizeWithOutliers(scheme, x.data(), count, k, mask.data(),
                                       out, work.data(), options, name);
     }
-    if (!e.empty()) {
-      // Name the row within the whole weight, not within the chunk.
-      size_t at = e.find(": row ");
-      if (at != std::string::npos) {
-        size_t num = at + 6, end = e.find(',', num);
-        size_t r = std::stoul(e.substr(num, end - num)) + first;
-        e = e.substr(0, num) + std::to_string(r) + e.substr(end);
-      }
-      return e;
-    }
+    if (!e.empty())
+      return withWeightRow(e, first);
     csr.appendRows(count, k, mask.data(), work.data());
     if (error) {
       quant::dequantizeMatrix(scheme, out, count, k, decoded.data(),
@@ -120,6 +112,15 @@ std::string buildSparseSide(OpBuilder &b, Location loc,
   std::vector<int32_t> offsets(csr.rowOffsets.begin(), csr.rowOffsets.end());
   out.offsets = constant(b.getIntegerType(32), offsets, ".sparse_offsets");
   return "";
+}
+
+std::string withWeightRow(std::string err, size_t first) {
+  size_t at = err.find(": row ");
+  if (at == std::string::npos)
+    return err;
+  size_t num = at + 6, end = err.find(',', num);
+  size_t r = std::stoul(err.substr(num, end - num)) + first;
+  return err.substr(0, num) + std::to_string(r) + err.substr(end);
 }
 
 uint64_t sparseSideBytes(size_t rows, unsigned k, double fraction) {

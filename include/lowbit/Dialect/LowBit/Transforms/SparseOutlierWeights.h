@@ -43,6 +43,10 @@ std::string buildSparseSide(mlir::OpBuilder &b, mlir::Location loc,
                             const quant::SparseRows &csr, unsigned k,
                             const std::string &name, SparseSide &out);
 
+/// `err` from quantizing a chunk of rows that starts at row `first`, its
+/// ": row r," renumbered within the whole weight.
+std::string withWeightRow(std::string err, size_t first);
+
 /// Bytes the side matrix of `fraction` of a rows x k weight takes.
 uint64_t sparseSideBytes(size_t rows, unsigned k, double fraction);
 
