@@ -28,6 +28,18 @@
 // RUN: %cc -O2 %S/Inputs/layer_main.c %t.hostiq4.o %runtime_link -o %t.hostiq4
 // RUN: %t.hostiq4 > %t.hostiq4.txt
 // RUN: %python %S/Inputs/compare_outputs.py %t.hostiq4.txt %t.armiq4.txt | FileCheck %s
+// The sparse outlier side path (5 % of the weights kept exactly; NEON has
+// no gather, LLVM scalarizes it) beside q4_0:
+// RUN: lowbit-opt %s --lowbit-split-outliers="mode=weights fraction=0.05" --lowbit-select-block-scales="scheme=q4_0" -emit-bytecode -o %t.sp.mlirbc
+// RUN: lowbit-opt %t.sp.mlirbc | FileCheck %s --check-prefix=SPARSE
+// SPARSE: lowbit.sparse_matmul
+// RUN: lowbit-compile %t.sp.mlirbc -mtriple=aarch64-linux-gnu -mattr=+dotprod -o %t.armsp.o
+// RUN: aarch64-linux-gnu-gcc -static -O2 %S/Inputs/layer_main.c %t.armsp.o -o %t.armsp
+// RUN: qemu-aarch64 %t.armsp > %t.armsp.txt
+// RUN: lowbit-compile %t.sp.mlirbc -o %t.hostsp.o
+// RUN: %cc -O2 %S/Inputs/layer_main.c %t.hostsp.o %runtime_link -o %t.hostsp
+// RUN: %t.hostsp > %t.hostsp.txt
+// RUN: %python %S/Inputs/compare_outputs.py %t.hostsp.txt %t.armsp.txt | FileCheck %s
 // CHECK: 24 values agree
 
 func.func @layer(%x: tensor<3x40xf32>) -> tensor<3x8xf32> attributes {llvm.emit_c_interface} {
