@@ -4,6 +4,7 @@
 // RUN: not lowbit-opt %s --lowbit-select-block-scales="scheme=q4_0 method=minmax" 2>&1 | FileCheck %s --check-prefix=BADMETHOD
 // RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q8_0 report=-" | FileCheck %s --check-prefix=REPORT
 // RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q4_0 clamp-scales=true report=-" 2>&1 | FileCheck %s --check-prefix=CLAMP
+// RUN: lowbit-opt %s -split-input-file --lowbit-select-block-scales="scheme=q8_0" | FileCheck %s --check-prefix=SPLIT
 
 // BADSCHEME: error: lowbit-select-block-scales: scheme 'q4_q': unknown scheme field 'q4_q'
 // BADMETHOD: error: lowbit-select-block-scales: method minmax needs an asymmetric scheme, 'q4_0' is symmetric
@@ -254,5 +255,22 @@ func.func @sparse_outliers(%x: tensor<1x32xf32>) -> tensor<1x2xf32> {
   %e = tensor.empty() : tensor<1x2xf32>
   %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
   %0 = linalg.matmul indexing_maps = [affine_map<(t, n, k) -> (t, k)>, affine_map<(t, n, k) -> (n, k)>, affine_map<(t, n, k) -> (t, n)>] ins(%x, %w : tensor<1x32xf32>, tensor<2x32xf32>) outs(%i : tensor<1x2xf32>) -> tensor<1x2xf32>
+  return %0 : tensor<1x2xf32>
+}
+
+// -----
+
+// Columns lowbit-split-outliers moved to a side path (lowbit.split_columns)
+// are read as zero: their codes are 0 in both rows (3E 00 5D 7C and
+// 41 00 4A 6F after each row's f16 scale), though the constant (shared
+// with no copy) still holds 0.45 and 0.025 there.
+// SPLIT-LABEL: func @split_columns_read_as_zero
+// SPLIT: lowbit.split: "0x010000009B163E005D7C{{0+}}881941004A6F{{0+}}"
+func.func @split_columns_read_as_zero(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant {lowbit.name = "split", lowbit.split_columns = array<i64: 1>} dense<[[0.1, 0.45, 0.15, 0.2], [0.175, 0.025, 0.2, 0.3]]> : tensor<2x4xf32>
+  %z = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x2xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<1x2xf32>) -> tensor<1x2xf32>
+  %0 = linalg.matmul indexing_maps = [affine_map<(t, n, k) -> (t, k)>, affine_map<(t, n, k) -> (n, k)>, affine_map<(t, n, k) -> (t, n)>] ins(%x, %w : tensor<1x4xf32>, tensor<2x4xf32>) outs(%i : tensor<1x2xf32>) -> tensor<1x2xf32>
   return %0 : tensor<1x2xf32>
 }

@@ -191,6 +191,11 @@ WeightRows::WeightRows(const ContractionWeight &w) {
   colStride = strideOf(w.kDim);
   n = w.n;
   k = w.k;
+  if (DenseI64ArrayAttr split =
+          dialect(cst).getSplitColumnsAttrHelper().getAttr(cst))
+    for (int64_t c : split.asArrayRef())
+      if (c >= 0 && c < k)
+        zeroColumns.push_back(c);
 }
 
 float WeightRows::element(size_t index) const {
@@ -209,7 +214,10 @@ void WeightRows::read(size_t first, size_t count, float *out) const {
     size_t b = r / size_t(n), row = r % size_t(n);
     size_t base = b * size_t(batchStride) + row * size_t(rowStride);
     for (int64_t c = 0; c < k; ++c)
-      *out++ = element(base + size_t(c) * size_t(colStride));
+      out[c] = element(base + size_t(c) * size_t(colStride));
+    for (int64_t c : zeroColumns)
+      out[c] = 0.0f;
+    out += k;
   }
 }
 

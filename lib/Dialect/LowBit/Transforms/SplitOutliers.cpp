@@ -204,29 +204,44 @@ struct SplitOutliers
     if (!source.valid())
       return emitError(op->getLoc(), "cannot read the constant weight '")
              << w->name << "'";
-    std::vector<float> rows(size_t(n) * k), side(size_t(n) * c);
-    source.read(0, size_t(n), rows.data());
-    for (int64_t r = 0; r < n; ++r)
-      for (int64_t j = 0; j < c; ++j) {
-        float &v = rows[size_t(r) * k + columns[j]];
-        side[size_t(r) * c + j] = v;
-        v = 0;
-      }
+    // The side weight: the split columns, read in row chunks (a weight is
+    // never copied whole as floats).
+    std::vector<float> side(size_t(n) * c);
+    size_t chunk = std::max<size_t>(1, (size_t(4) << 20) / size_t(k));
+    std::vector<float> rows(std::min<size_t>(chunk, size_t(n)) * k);
+    for (size_t first = 0; first < size_t(n); first += chunk) {
+      size_t count = std::min(chunk, size_t(n) - first);
+      source.read(first, count, rows.data());
+      for (size_t r = 0; r < count; ++r)
+        for (int64_t j = 0; j < c; ++j)
+          side[(first + r) * c + j] = rows[r * k + columns[j]];
+    }
 
     OpBuilder b(op);
     Location loc = op.getLoc();
     Value input = op.getDpsInputs()[1 - w->weightOperand];
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
 
-    // The weight without the split columns, [N, K] in its element type,
-    // with what calibration said about it.
-    auto wType = RankedTensorType::get(
-        {n, k},
-        cast<RankedTensorType>(weight.getType()).getElementType());
-    auto main = arith::ConstantOp::create(
-        b, loc, wType, floatBlob(wType, rows, "outliers_split." + w->name));
-    for (NamedAttribute a : weight->getDiscardableAttrs())
-      main->setAttr(a.getName(), a.getValue());
+    // The main weight: the same constant when only this contraction uses
+    // it (no copy: its bytes may be a mapped file), else a copy [N, K] for
+    // this contraction. Either records the split columns, which the
+    // contraction never reads (its input is zero there) and quantizers
+    // read as zero; their importance becomes zero.
+    arith::ConstantOp main = weight;
+    AffineMap wMap = maps[w->weightOperand];
+    bool laidOutNK = wMap.getNumResults() == 2 &&
+                     wMap.getDimPosition(0) == unsigned(w->nDim) &&
+                     wMap.getDimPosition(1) == unsigned(w->kDim);
+    if (!weight->hasOneUse() || !laidOutNK) {
+      auto wType = RankedTensorType::get(
+          {n, k}, cast<RankedTensorType>(weight.getType()).getElementType());
+      std::vector<float> all(size_t(n) * k);
+      source.read(0, size_t(n), all.data());
+      main = arith::ConstantOp::create(
+          b, loc, wType, floatBlob(wType, all, "outliers_split." + w->name));
+      for (NamedAttribute a : weight->getDiscardableAttrs())
+        main->setAttr(a.getName(), a.getValue());
+    }
     if (ElementsAttr imp = attrs.getImportanceAttrHelper().getAttr(weight)) {
       std::vector<float> values = floatsOf(imp);
       if (int64_t(values.size()) != k)

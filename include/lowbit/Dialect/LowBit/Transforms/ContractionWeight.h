@@ -69,7 +69,9 @@ class WeightRows {
 public:
   explicit WeightRows(const ContractionWeight &w);
   bool valid() const { return data != nullptr; }
-  /// Rows [first, first + count) into `out` (count x k floats).
+  /// Rows [first, first + count) into `out` (count x k floats); the
+  /// weight's `lowbit.split_columns` (which its contraction never reads)
+  /// read as zero.
   void read(size_t first, size_t count, float *out) const;
 
 private:
@@ -78,6 +80,7 @@ private:
   const uint8_t *data = nullptr;
   bool splat = false;
   int64_t batchStride = 0, rowStride = 0, colStride = 0, n = 0, k = 0;
+  std::vector<int64_t> zeroColumns;
 };
 
 } // namespace lowbit
