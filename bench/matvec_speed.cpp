@@ -9,9 +9,17 @@
 // Every kernel is built by CompiledMatmul: one lowbit.matmul lowered by
 // lowbit-lowering and compiled at -O3, i.e. exactly what lowbit-compile
 // emits. Figures are relative to the read bandwidth this same run measures
-// (the machines are shared and noisy):
-//   - out of cache: a 256 MiB buffer is read between calls; median of 15
-//   - in cache: back-to-back calls; median of 50
+// (>= 2 GiB, >= 4x the last-level cache, 4 streams per thread; the machines
+// are shared and noisy), and the CPU model and cache size are printed:
+//   - truly cold: the kernel reads its weights through a pointer slot that
+//     each call points at another copy, the copies totalling as much as
+//     the bandwidth probe (so both see the same footprint: on these VMs
+//     read bandwidth falls with the footprint, 13 GB/s over 256 MiB and
+//     8 GB/s over 2 GiB on one Zen 4 thread); median of the calls after
+//     the first half cycle
+//   - hot: back-to-back calls on one copy; median of 50
+// Side paths are timed with the big buffer read between calls (the same
+// for the plain kernel beside them).
 // GB/s counts the bytes of the scheme as stored in GGUF (what the model
 // costs); the kernel layout's own size is printed beside it. With outlier
 // columns or sparse outliers, the side path's time is compared with the
@@ -20,6 +28,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "MemoryProbe.h"
 #include "lowbit/Tools/ThreadsOption.h"
 #include "lowbit/Codegen/KernelLayout.h"
 #include "lowbit/Harness/CompiledMatmul.h"
@@ -31,6 +40,7 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
+#include <cstring>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -64,44 +74,10 @@ static double seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-static std::vector<uint64_t> evictBuffer(size_t(256) << 20 >> 3, 1);
-
-/// Reads n words as four interleaved streams (far apart, as the hardware
-/// prefetchers like); also the bandwidth probe.
-static uint64_t readAll(const uint64_t *p, size_t n) {
-  size_t q = n / 4;
-  const uint64_t *s0 = p, *s1 = p + q, *s2 = p + 2 * q, *s3 = p + 3 * q;
-  uint64_t a = 0, b = 0, c = 0, d = 0;
-  for (size_t i = 0; i < q; ++i) {
-    a += s0[i];
-    b += s1[i];
-    c += s2[i];
-    d += s3[i];
-  }
-  return a + b + c + d;
-}
-
-static volatile uint64_t sink;
-
-/// Best-of-5 read bandwidth (GB/s) of the eviction buffer with `threads`.
-static double readBandwidth(unsigned threads) {
-  double best = 0;
-  size_t n = evictBuffer.size();
-  for (int rep = 0; rep < 5; ++rep) {
-    auto t0 = Clock::now();
-    std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        size_t begin = n * t / threads, end = n * (t + 1) / threads;
-        sink = readAll(evictBuffer.data() + begin, end - begin);
-      });
-    for (auto &th : pool)
-      th.join();
-    double s = seconds(t0, Clock::now());
-    best = std::max(best, double(n * 8) / s / 1e9);
-  }
-  return best;
-}
+/// At least 2 GiB, and at least 4x the last-level cache: the bandwidth
+/// probe, and what side-path timings read between calls to evict.
+static std::vector<uint64_t> bigBuffer;
+static uint64_t llcBytes = 0;
 
 static double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -117,18 +93,28 @@ int main(int argc, char **argv) {
   StringRef(shapes).split(shapeNames, ',');
   StringRef(threadList).split(threadNames, ',');
 
-  outs() << "read bandwidth (256 MiB, best of 5):";
+  llcBytes = bench::lastLevelCacheBytes();
+  uint64_t bufferBytes =
+      std::max<uint64_t>(uint64_t(2) << 30, 4 * llcBytes);
+  bigBuffer.assign(bufferBytes / 8, 1);
+  outs() << "CPU: " << bench::cpuModel() << ", last-level cache "
+         << (llcBytes >> 20) << " MiB (from the OS)\n";
+  outs() << format("read bandwidth (%.1f GiB, 4 streams per thread, best of "
+                   "3):",
+                   double(bufferBytes) / double(1 << 30));
   std::vector<unsigned> threadCounts;
   std::vector<double> bandwidth;
   for (StringRef t : threadNames) {
     unsigned n = 1;
     t.getAsInteger(10, n);
     threadCounts.push_back(n);
-    bandwidth.push_back(readBandwidth(n));
+    bandwidth.push_back(bench::readBandwidth(bigBuffer, n));
     outs() << format("  %u thread(s) %.1f GB/s", n, bandwidth.back());
   }
-  outs() << "\n\n";
-  outs() << "scheme  shape        thr  out-of-cache        in-cache            "
+  outs() << "\n";
+  outs() << "truly cold: each call reads another copy of the weights, the "
+            "copies totalling as much as the bandwidth probe\n\n";
+  outs() << "scheme  shape        thr  truly cold          hot (in cache)      "
             "bandwidth used  layout\n";
 
   std::mt19937 rng(7);
@@ -162,6 +148,7 @@ int main(int argc, char **argv) {
       }
       MatmulBuildOptions options;
       options.target = target;
+      options.weightsInSlots = true;
       CompiledMatmul mm;
       if (std::string e = mm.build(*scheme, n, k, 1, packed, options);
           !e.empty()) {
@@ -171,16 +158,40 @@ int main(int argc, char **argv) {
       std::string layout = mm.kernelReport();
       layout = layout.substr(layout.find(": ") + 2);
       std::vector<float> y(n);
+      // Copies of the kernel's weights (its largest slot) totalling as much
+      // as the bandwidth probe reads (>= 2 GiB, >= 4x the last-level
+      // cache), cycled through call after call: the same footprint (and
+      // TLB reach) as the bandwidth they are compared with.
+      std::vector<std::pair<const void *, size_t>> blobs = mm.weightBlobs();
+      auto largest = std::max_element(
+          blobs.begin(), blobs.end(),
+          [](auto &a, auto &b) { return a.second < b.second; });
+      size_t slot = size_t(largest - blobs.begin());
+      size_t blobBytes = largest->second;
+      size_t copies = std::max<size_t>(
+          2, (bigBuffer.size() * 8 + blobBytes - 1) /
+                 std::max<size_t>(blobBytes, 1));
+      size_t stride = (blobBytes + 4095) / 4096 * 4096;
+      std::vector<uint8_t> copyArena(copies * stride + 4096);
+      uint8_t *base = reinterpret_cast<uint8_t *>(
+          (reinterpret_cast<uintptr_t>(copyArena.data()) + 4095) &
+          ~uintptr_t(4095));
+      for (size_t c = 0; c < copies; ++c)
+        std::memcpy(base + c * stride, largest->first, blobBytes);
+      const void *original = largest->first;
       for (size_t i = 0; i < threadCounts.size(); ++i) {
         omp_set_num_threads(int(threadCounts[i]));
         mm.run(x.data(), y.data()); // warm-up (thread pool, page faults)
         std::vector<double> cold, warm;
-        for (int r = 0; r < 15; ++r) {
-          sink = readAll(evictBuffer.data(), evictBuffer.size());
+        size_t calls = std::max<size_t>(15, copies + 1);
+        for (size_t r = 0; r < calls; ++r) {
+          mm.setWeightSlot(slot, base + (r % copies) * stride);
           auto t0 = Clock::now();
           mm.run(x.data(), y.data());
-          cold.push_back(seconds(t0, Clock::now()));
+          if (r >= copies / 2) // the first copies may still be cached
+            cold.push_back(seconds(t0, Clock::now()));
         }
+        mm.setWeightSlot(slot, original);
         for (int r = 0; r < 50; ++r) {
           auto t0 = Clock::now();
           mm.run(x.data(), y.data());
@@ -194,7 +205,9 @@ int main(int argc, char **argv) {
                       name.str().c_str(), shape.str().c_str(), threadCounts[i],
                       c * 1e6, gbs, h * 1e6, double(packed.size()) / h / 1e9,
                       100.0 * gbs / bandwidth[i])
-               << (i == 0 ? layout : std::string()) << "\n";
+               << (i == 0 ? layout + ", " + std::to_string(copies) + " copies"
+                          : std::string())
+               << "\n";
       }
       // Side paths (outlier columns, sparse outliers) timed beside the
       // plain kernel, against plain time + side bytes over the bandwidth.
@@ -212,7 +225,7 @@ int main(int argc, char **argv) {
             m.run(x.data(), y.data());
             std::vector<double> cold;
             for (int r = 0; r < 15; ++r) {
-              sink = readAll(evictBuffer.data(), evictBuffer.size());
+              bench::evict(bigBuffer);
               auto t0 = Clock::now();
               m.run(x.data(), y.data());
               cold.push_back(seconds(t0, Clock::now()));

@@ -8,6 +8,8 @@
 #include "lowbit/Harness/Jit.h"
 #include "lowbit/InitAll.h"
 #include "lowbit/Pipelines/Pipelines.h"
+#include "lowbit/Target/CPU/ExternalWeights.h"
+#include "lowbit/Target/CPU/ModelABI.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -31,6 +33,9 @@ struct CompiledMatmul::Impl {
   void (*fn)(StridedMemRefType<float, 2> *,
              StridedMemRefType<float, 2> *) = nullptr;
   unsigned rows = 0, cols = 0, tokens = 0;
+  const void **slots = nullptr;
+  std::vector<const void *> weights;
+  std::vector<uint64_t> weightSizes;
 };
 
 CompiledMatmul::CompiledMatmul() : impl_(std::make_unique<Impl>()) {}
@@ -145,15 +150,39 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
   buildLoweringPipeline(pm, lowering);
   if (failed(pm.run(*module)))
     return "lowering failed: " + diagnostics;
+  if (options.weightsInSlots)
+    if (std::string e = cpu::referenceWeightsInPlace(*module, 4096, m.weights,
+                                                     &m.weightSizes);
+        !e.empty())
+      return e;
 
   m.engine = jitCompile(*module, error);
   if (!m.engine)
     return error;
+  if (!m.weights.empty()) {
+    auto slots = m.engine->lookup(cpu::abiName(cpu::AbiSymbol::WeightSlots));
+    if (!slots)
+      return "JIT: no weight slots: " + llvm::toString(slots.takeError());
+    m.slots = static_cast<const void **>(*slots);
+    std::copy(m.weights.begin(), m.weights.end(), m.slots);
+  }
   auto sym = m.engine->lookup("_mlir_ciface_matmul");
   if (!sym)
     return "JIT: " + llvm::toString(sym.takeError());
   m.fn = reinterpret_cast<decltype(m.fn)>(*sym);
   return "";
+}
+
+std::vector<std::pair<const void *, size_t>>
+CompiledMatmul::weightBlobs() const {
+  std::vector<std::pair<const void *, size_t>> blobs;
+  for (size_t i = 0; i < impl_->weights.size(); ++i)
+    blobs.push_back({impl_->slots[i], size_t(impl_->weightSizes[i])});
+  return blobs;
+}
+
+void CompiledMatmul::setWeightSlot(size_t i, const void *bytes) {
+  impl_->slots[i] = bytes;
 }
 
 void CompiledMatmul::run(const float *x, float *y) {

@@ -36,6 +36,10 @@ struct MatmulBuildOptions {
   std::vector<int32_t> sparseOffsets;
   std::vector<uint16_t> sparseColumns;
   std::vector<uint16_t> sparseValues;
+  /// The code reads its weights (the repacked layout) through pointer
+  /// slots, as a compiled model's weights file is read, so a benchmark can
+  /// point them at copies of the same bytes (weightBlobs, setWeightSlot).
+  bool weightsInSlots = false;
 };
 
 class CompiledMatmul {
@@ -50,6 +54,11 @@ public:
   void run(const float *x, float *y);
   /// What the lowering chose (the pass's report remark).
   const std::string &kernelReport() const { return report_; }
+  /// With weightsInSlots: each slot's current bytes (address, size).
+  std::vector<std::pair<const void *, size_t>> weightBlobs() const;
+  /// Points slot `i` at `bytes`, which must hold the same bytes (aligned
+  /// as the original) and outlive the calls.
+  void setWeightSlot(size_t i, const void *bytes);
 
 private:
   struct Impl;

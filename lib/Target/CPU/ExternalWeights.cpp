@@ -146,7 +146,8 @@ std::string externalizeWeights(ModuleOp module, uint64_t minBytes,
 }
 
 std::string referenceWeightsInPlace(ModuleOp module, uint64_t minBytes,
-                                    std::vector<const void *> &addresses) {
+                                    std::vector<const void *> &addresses,
+                                    std::vector<uint64_t> *sizes) {
   SmallVector<WeightGlobal> moved;
   for (const WeightGlobal &w : weightGlobals(module, minBytes)) {
     // Loads through a slot assume only their element's alignment (the
@@ -158,8 +159,11 @@ std::string referenceWeightsInPlace(ModuleOp module, uint64_t minBytes,
   }
   if (moved.empty())
     return "";
-  for (const WeightGlobal &w : moved)
+  for (const WeightGlobal &w : moved) {
     addresses.push_back(w.image.data());
+    if (sizes)
+      sizes->push_back(w.image.size());
+  }
   return redirectToSlots(module, moved);
 }
 

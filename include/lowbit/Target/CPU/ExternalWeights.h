@@ -43,9 +43,11 @@ std::string externalizeWeights(mlir::ModuleOp module, uint64_t minBytes,
 /// copying their bytes records where the bytes already are (the blobs of
 /// the module's context), one address per slot, to be stored into the
 /// WeightSlots array once the module is loaded. The blobs must outlive the
-/// compiled code. LLVM then never holds (or copies) the weights.
+/// compiled code. LLVM then never holds (or copies) the weights. `sizes`,
+/// when given, receives each slot's byte count.
 std::string referenceWeightsInPlace(mlir::ModuleOp module, uint64_t minBytes,
-                                    std::vector<const void *> &addresses);
+                                    std::vector<const void *> &addresses,
+                                    std::vector<uint64_t> *sizes = nullptr);
 
 /// Adds the weights file's size, checksum, name and offsets (ModelABI.def)
 /// to the translated module.

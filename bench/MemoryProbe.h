@@ -1,0 +1,124 @@
+//===- MemoryProbe.h - What the machine is, and how fast it reads -*- C++ -*-===//
+//
+// Shared by the benches that compare speeds with the read bandwidth: the
+// CPU model and last-level cache size from the OS, and the read bandwidth
+// of an array far larger than that cache, read as 4 streams per thread.
+//
+//===----------------------------------------------------------------------===//
+#ifndef LOWBIT_BENCH_MEMORYPROBE_H
+#define LOWBIT_BENCH_MEMORYPROBE_H
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <unistd.h>
+
+namespace lowbit::bench {
+
+/// "model name" of /proc/cpuinfo (or "unknown CPU").
+inline std::string cpuModel() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) {
+      size_t colon = line.find(':');
+      if (colon != std::string::npos)
+        return line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  return "unknown CPU";
+}
+
+/// The largest cache CPU 0 reports (sysfs, e.g. "32768K"), in bytes; 0 when
+/// the OS does not say.
+inline uint64_t lastLevelCacheBytes() {
+  uint64_t best = 0;
+  for (int i = 0; i < 16; ++i) {
+    std::ifstream in("/sys/devices/system/cpu/cpu0/cache/index" +
+                     std::to_string(i) + "/size");
+    std::string text;
+    if (!(in >> text))
+      continue;
+    uint64_t v = std::strtoull(text.c_str(), nullptr, 10);
+    char unit = text.empty() ? 0 : text.back();
+    v *= unit == 'K' ? 1024 : unit == 'M' ? 1024 * 1024 : 1;
+    best = std::max(best, v);
+  }
+#ifdef _SC_LEVEL3_CACHE_SIZE
+  if (best == 0) {
+    long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    best = l3 > 0 ? uint64_t(l3) : 0;
+  }
+#endif
+  return best;
+}
+
+/// Sums n words as four interleaved streams far apart, with software
+/// prefetches 2 KiB ahead as the kernels issue them (without them a plain
+/// loop reads slower than the generated mat-vec does).
+inline uint64_t readStreams(const uint64_t *p, size_t n) {
+  size_t q = n / 4;
+  const uint64_t *s0 = p, *s1 = p + q, *s2 = p + 2 * q, *s3 = p + 3 * q;
+  uint64_t a = 0, b = 0, c = 0, d = 0;
+  constexpr size_t ahead = 256, line = 8; // words
+  size_t i = 0;
+  for (; i + ahead < q; i += line) {
+    __builtin_prefetch(s0 + i + ahead);
+    __builtin_prefetch(s1 + i + ahead);
+    __builtin_prefetch(s2 + i + ahead);
+    __builtin_prefetch(s3 + i + ahead);
+    for (size_t j = i; j < i + line; ++j) {
+      a += s0[j];
+      b += s1[j];
+      c += s2[j];
+      d += s3[j];
+    }
+  }
+  for (; i < q; ++i) {
+    a += s0[i];
+    b += s1[i];
+    c += s2[i];
+    d += s3[i];
+  }
+  return a + b + c + d;
+}
+
+inline volatile uint64_t probeSink;
+
+/// Best-of-`reps` read bandwidth (GB/s) of `buffer` with `threads`
+/// threads, each reading its share as 4 streams.
+inline double readBandwidth(const std::vector<uint64_t> &buffer,
+                            unsigned threads, int reps = 3) {
+  double best = 0;
+  size_t n = buffer.size();
+  for (int rep = 0; rep < reps; ++rep) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < threads; ++t)
+      pool.emplace_back([&, t] {
+        size_t begin = n * t / threads, end = n * (t + 1) / threads;
+        probeSink = readStreams(buffer.data() + begin, end - begin);
+      });
+    for (auto &th : pool)
+      th.join();
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                             t0)
+                   .count();
+    best = std::max(best, double(n * 8) / s / 1e9);
+  }
+  return best;
+}
+
+/// Reads all of `buffer` on this thread: evicts the caches when the buffer
+/// is several times their size.
+inline void evict(const std::vector<uint64_t> &buffer) {
+  probeSink = readStreams(buffer.data(), buffer.size());
+}
+
+} // namespace lowbit::bench
+
+#endif
