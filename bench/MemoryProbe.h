@@ -2,7 +2,8 @@
 //
 // Shared by the benches that compare speeds with the read bandwidth: the
 // CPU model and last-level cache size from the OS, and the read bandwidth
-// of an array far larger than that cache, read as 4 streams per thread.
+// of an array far larger than that cache, read as 1 and as 4 streams per
+// thread.
 //
 //===----------------------------------------------------------------------===//
 #ifndef LOWBIT_BENCH_MEMORYPROBE_H
@@ -57,42 +58,35 @@ inline uint64_t lastLevelCacheBytes() {
   return best;
 }
 
-/// Sums n words as four interleaved streams far apart, with software
-/// prefetches 2 KiB ahead as the kernels issue them (without them a plain
-/// loop reads slower than the generated mat-vec does).
-inline uint64_t readStreams(const uint64_t *p, size_t n) {
-  size_t q = n / 4;
-  const uint64_t *s0 = p, *s1 = p + q, *s2 = p + 2 * q, *s3 = p + 3 * q;
-  uint64_t a = 0, b = 0, c = 0, d = 0;
+/// Sums n words as `streams` (1 or 4) interleaved streams far apart, with
+/// software prefetches 2 KiB ahead as the kernels issue them (without them
+/// a plain loop reads slower than the generated mat-vec does).
+inline uint64_t readStreams(const uint64_t *p, size_t n, unsigned streams) {
+  streams = streams == 4 ? 4 : 1;
+  size_t q = n / streams;
+  uint64_t sums[4] = {0, 0, 0, 0};
   constexpr size_t ahead = 256, line = 8; // words
   size_t i = 0;
-  for (; i + ahead < q; i += line) {
-    __builtin_prefetch(s0 + i + ahead);
-    __builtin_prefetch(s1 + i + ahead);
-    __builtin_prefetch(s2 + i + ahead);
-    __builtin_prefetch(s3 + i + ahead);
-    for (size_t j = i; j < i + line; ++j) {
-      a += s0[j];
-      b += s1[j];
-      c += s2[j];
-      d += s3[j];
+  for (; i + ahead < q; i += line)
+    for (unsigned s = 0; s < streams; ++s) {
+      const uint64_t *w = p + s * q + i;
+      __builtin_prefetch(w + ahead);
+      sums[s] += w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7];
     }
-  }
-  for (; i < q; ++i) {
-    a += s0[i];
-    b += s1[i];
-    c += s2[i];
-    d += s3[i];
-  }
-  return a + b + c + d;
+  for (; i < q; ++i)
+    for (unsigned s = 0; s < streams; ++s)
+      sums[s] += p[s * q + i];
+  return sums[0] + sums[1] + sums[2] + sums[3];
 }
 
 inline volatile uint64_t probeSink;
 
 /// Best-of-`reps` read bandwidth (GB/s) of `buffer` with `threads`
-/// threads, each reading its share as 4 streams.
+/// threads, each reading its share as `streams` streams (4 is what Intel
+/// servers like; on some VMs far-apart streams read slower than one).
 inline double readBandwidth(const std::vector<uint64_t> &buffer,
-                            unsigned threads, int reps = 3) {
+                            unsigned threads, unsigned streams,
+                            int reps = 3) {
   double best = 0;
   size_t n = buffer.size();
   for (int rep = 0; rep < reps; ++rep) {
@@ -101,7 +95,8 @@ inline double readBandwidth(const std::vector<uint64_t> &buffer,
     for (unsigned t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
         size_t begin = n * t / threads, end = n * (t + 1) / threads;
-        probeSink = readStreams(buffer.data() + begin, end - begin);
+        probeSink =
+            readStreams(buffer.data() + begin, end - begin, streams);
       });
     for (auto &th : pool)
       th.join();
@@ -116,7 +111,7 @@ inline double readBandwidth(const std::vector<uint64_t> &buffer,
 /// Reads all of `buffer` on this thread: evicts the caches when the buffer
 /// is several times their size.
 inline void evict(const std::vector<uint64_t> &buffer) {
-  probeSink = readStreams(buffer.data(), buffer.size());
+  probeSink = readStreams(buffer.data(), buffer.size(), 1);
 }
 
 } // namespace lowbit::bench
