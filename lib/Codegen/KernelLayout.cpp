@@ -3,6 +3,7 @@
 #include "lowbit/Codegen/KernelLayout.h"
 #include "lowbit/Quant/BlockLayout.h"
 #include "lowbit/Quant/Half.h"
+#include "lowbit/Quant/Quantizer.h"
 
 #include <algorithm>
 #include <cmath>
@@ -280,19 +281,22 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   }
   l.hasMin = bl.offset != Offset::None;
 
-  // Decode every row into kernel terms, padded to whole groups.
+  // Decode every row into kernel terms, padded to whole groups. Rows (and
+  // below, row groups) are independent: threads never change the bytes.
   std::vector<RowTerms> terms(rows);
   size_t rowBytes = row.rowBytes;
-  for (unsigned r = 0; r < rows; ++r) {
-    const uint8_t *p = packed + size_t(r) * rowBytes;
-    RowTerms &t = terms[r];
-    for (unsigned b = 0; b < row.fullBlocks; ++b)
-      appendBlock(row.full, map, p + size_t(b) * row.full.bytes, row.full.elems,
-                  group, t);
-    if (row.hasTail)
-      appendBlock(row.tail, map, p + size_t(row.fullBlocks) * row.full.bytes,
-                  row.tailValid, group, t);
-  }
+  parallelFor(rows, 0, [&](size_t first, size_t last) {
+    for (size_t r = first; r < last; ++r) {
+      const uint8_t *p = packed + r * rowBytes;
+      RowTerms &t = terms[r];
+      for (unsigned b = 0; b < row.fullBlocks; ++b)
+        appendBlock(row.full, map, p + size_t(b) * row.full.bytes,
+                    row.full.elems, group, t);
+      if (row.hasTail)
+        appendBlock(row.tail, map, p + size_t(row.fullBlocks) * row.full.bytes,
+                    row.tailValid, group, t);
+    }
+  });
   // Halves where every value is exactly one: same results, fewer bytes.
   l.scaleF16 = l.minF16 = true;
   for (const RowTerms &t : terms) {
@@ -312,68 +316,70 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   // d = 0), so padding contributes exactly zero.
   const uint32_t padCode = l.table.empty() ? uint32_t(l.zeroPoint) : 0;
   bytes.assign(l.totalBytes(), 0);
-  std::vector<uint32_t> seq(R * G);
-  for (unsigned g = 0; g < l.rowGroups(); ++g) {
-    for (unsigned b = 0; b < nb; ++b) {
-      uint8_t *rec = bytes.data() + (size_t(g) * nb + b) * l.recordBytes();
-      for (unsigned r = 0; r < R; ++r) {
-        unsigned n = g * R + r;
-        float d = 0, m = 0;
-        for (unsigned e = 0; e < G; ++e) {
-          size_t k = size_t(b) * G + e;
-          seq[r * G + e] = n < rows && k < terms[n].codes.size()
-                               ? terms[n].codes[k]
-                               : padCode;
-        }
-        if (n < rows) {
-          d = terms[n].d[b];
-          m = terms[n].m[b];
-        }
-        uint8_t *ds = rec + l.codeBytes();
-        uint8_t *ms = ds + l.scaleBytes();
-        if (l.twoLevel()) {
-          ds[r] = n < rows ? uint8_t(terms[n].dSub[b]) : 0;
-          if (l.hasMin)
-            ms[r] = n < rows ? uint8_t(terms[n].mSub[b]) : 0;
-        } else if (l.scaleF16) {
-          uint16_t h = floatToHalf(d);
-          std::memcpy(ds + 2 * r, &h, 2);
-        } else {
-          std::memcpy(ds + 4 * r, &d, 4);
-        }
-        if (l.hasMin && !l.twoLevel()) {
-          if (l.minF16) {
-            uint16_t h = floatToHalf(m);
-            std::memcpy(ms + 2 * r, &h, 2);
+  parallelFor(l.rowGroups(), 0, [&](size_t firstGroup, size_t lastGroup) {
+    std::vector<uint32_t> seq(R * G);
+    for (unsigned g = unsigned(firstGroup); g < lastGroup; ++g) {
+      for (unsigned b = 0; b < nb; ++b) {
+        uint8_t *rec = bytes.data() + (size_t(g) * nb + b) * l.recordBytes();
+        for (unsigned r = 0; r < R; ++r) {
+          unsigned n = g * R + r;
+          float d = 0, m = 0;
+          for (unsigned e = 0; e < G; ++e) {
+            size_t k = size_t(b) * G + e;
+            seq[r * G + e] = n < rows && k < terms[n].codes.size()
+                                 ? terms[n].codes[k]
+                                 : padCode;
+          }
+          if (n < rows) {
+            d = terms[n].d[b];
+            m = terms[n].m[b];
+          }
+          uint8_t *ds = rec + l.codeBytes();
+          uint8_t *ms = ds + l.scaleBytes();
+          if (l.twoLevel()) {
+            ds[r] = n < rows ? uint8_t(terms[n].dSub[b]) : 0;
+            if (l.hasMin)
+              ms[r] = n < rows ? uint8_t(terms[n].mSub[b]) : 0;
+          } else if (l.scaleF16) {
+            uint16_t h = floatToHalf(d);
+            std::memcpy(ds + 2 * r, &h, 2);
           } else {
-            std::memcpy(ms + 4 * r, &m, 4);
+            std::memcpy(ds + 4 * r, &d, 4);
+          }
+          if (l.hasMin && !l.twoLevel()) {
+            if (l.minF16) {
+              uint16_t h = floatToHalf(m);
+              std::memcpy(ms + 2 * r, &h, 2);
+            } else {
+              std::memcpy(ms + 4 * r, &m, 4);
+            }
           }
         }
-      }
-      if (l.twoLevel() && b % l.superGroups == 0)
-        writeSuperScales(l, terms, g, b, bytes.data());
-      if (l.quad) {
-        // Chunk j: codes 4j..4j+3 of every row (W = 4R).
-        std::vector<uint32_t> quads(R * G);
-        for (unsigned j = 0; j < G / 4; ++j)
-          for (unsigned r = 0; r < R; ++r)
-            for (unsigned i = 0; i < 4; ++i)
-              quads[j * W + 4 * r + i] = seq[r * G + 4 * j + i];
-        seq.swap(quads);
-      }
-      if (l.codeBits == 8) {
-        for (unsigned i = 0; i < R * G; ++i)
-          rec[i] = uint8_t(seq[i]);
-      } else {
-        for (unsigned c = 0; c < l.chunks(); c += 2)
-          for (unsigned i = 0; i < W; ++i)
-            rec[c / 2 * W + i] = uint8_t((seq[c * W + i] & 15) |
-                                         ((seq[(c + 1) * W + i] & 15) << 4));
-        if (l.codeBits == 6)
-          writeHighPlanes(l, seq, rec + l.chunks() / 2 * W);
+        if (l.twoLevel() && b % l.superGroups == 0)
+          writeSuperScales(l, terms, g, b, bytes.data());
+        if (l.quad) {
+          // Chunk j: codes 4j..4j+3 of every row (W = 4R).
+          std::vector<uint32_t> quads(R * G);
+          for (unsigned j = 0; j < G / 4; ++j)
+            for (unsigned r = 0; r < R; ++r)
+              for (unsigned i = 0; i < 4; ++i)
+                quads[j * W + 4 * r + i] = seq[r * G + 4 * j + i];
+          seq.swap(quads);
+        }
+        if (l.codeBits == 8) {
+          for (unsigned i = 0; i < R * G; ++i)
+            rec[i] = uint8_t(seq[i]);
+        } else {
+          for (unsigned c = 0; c < l.chunks(); c += 2)
+            for (unsigned i = 0; i < W; ++i)
+              rec[c / 2 * W + i] = uint8_t((seq[c * W + i] & 15) |
+                                           ((seq[(c + 1) * W + i] & 15) << 4));
+          if (l.codeBits == 6)
+            writeHighPlanes(l, seq, rec + l.chunks() / 2 * W);
+        }
       }
     }
-  }
+  });
   out = std::move(l);
   return "";
 }
