@@ -1,10 +1,12 @@
 //===- Quantizer.cpp - Matrix quantization over rows ----------------------===//
 
 #include "lowbit/Quant/Quantizer.h"
+#include "LegacyRtn.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <cmath>
 #include <mutex>
 #include <pthread.h>
@@ -117,6 +119,19 @@ void fitClamped(const BlockLayout &l, Method method, std::vector<float> &x,
 
 } // namespace
 
+/// No NaN or infinity among `n` floats: an all-ones exponent, tested on
+/// the bits with an OR over the row (a loop that vectorizes, unlike an
+/// early exit on std::isfinite).
+static bool rowIsFinite(const float *x, size_t n) {
+  uint32_t bad = 0;
+  for (size_t i = 0; i < n; ++i) {
+    uint32_t bits;
+    std::memcpy(&bits, x + i, 4);
+    bad |= uint32_t((bits & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
+}
+
 std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
                            unsigned rowLength, uint8_t *out,
                            const QuantOptions &options,
@@ -140,13 +155,11 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
   std::atomic<size_t> firstBad{rows};
   parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
     for (size_t r = begin; r < end && r < firstBad.load(); ++r)
-      for (unsigned k = 0; k < rowLength; ++k)
-        if (!std::isfinite(x[r * rowLength + k])) {
-          size_t cur = firstBad.load();
-          while (r < cur && !firstBad.compare_exchange_weak(cur, r)) {
-          }
-          break;
+      if (!rowIsFinite(x + r * rowLength, rowLength)) {
+        size_t cur = firstBad.load();
+        while (r < cur && !firstBad.compare_exchange_weak(cur, r)) {
         }
+      }
   });
   if (firstBad.load() < rows) {
     size_t r = firstBad.load();
@@ -164,12 +177,20 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
   std::atomic<unsigned> overflowBlock{0};
   std::mutex overflowMutex;
   std::atomic<size_t> clamped{0};
+  // Rtn ignores importance; the legacy formats have a per-format path.
+  bool legacyRtn = options.method == Method::Rtn && !options.genericOnly &&
+                   hasLegacyRtnPath(scheme, rowLength);
   parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
     unsigned cap = std::max(row.full.elems, row.tail.elems);
     std::vector<float> xb(cap), wb(cap), decoded(cap);
     LogicalBlock block;
     for (size_t r = begin; r < end && r < overflowRow.load(); ++r) {
       const float *xr = x + r * rowLength;
+      // A row whose scale overflows takes the generic path, which clamps
+      // or reports it.
+      if (legacyRtn && quantizeLegacyRtnRow(scheme.format, xr, rowLength,
+                                            out + r * row.rowBytes))
+        continue;
       const float *ir = nullptr;
       if (options.importance)
         ir = options.importance +

@@ -32,6 +32,10 @@ struct QuantOptions {
   /// set its weights are clipped to the largest magnitude whose scale fits,
   /// and counted in QuantStats::clampedBlocks.
   bool clampScales = false;
+  /// Rtn on q8_0, q4_0, q4_1, q5_0 and q5_1 takes a per-format fast path
+  /// with the same bytes; this forces the generic block fitter (tests
+  /// compare the two).
+  bool genericOnly = false;
 };
 
 /// What quantizeMatrix did beyond writing bytes.
