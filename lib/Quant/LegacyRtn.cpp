@@ -63,30 +63,25 @@ LOWBIT_INLINE float absMax(const float *x) {
 LOWBIT_INLINE float signedMax(const float *x) {
   float hi, lo;
   blockRange(x, hi, lo);
-  if (hi > -lo)
-    return hi;
-  if (hi < -lo)
-    return lo;
-  if (hi == 0.0f) // all zero: ggml's initial max
-    return 0.0f;
-  for (unsigned i = 0; i < kBlock; ++i)
-    if (x[i] == hi || x[i] == lo)
-      return x[i];
-  return hi;
+  if (hi == -lo) { // rare: a tie decided by order, or all zero
+    if (hi == 0.0f)
+      return 0.0f; // ggml's initial max
+    for (unsigned i = 0; i < kBlock; ++i)
+      if (x[i] == hi || x[i] == lo)
+        return x[i];
+  }
+  // A select, not a branch: which side wins is random.
+  return hi > -lo ? hi : lo;
 }
 
 /// The fifth bits of 32 codes: bit i of the result is bit 4 of u[i] (ggml
 /// keeps u[j]'s at bit j and u[j + 16]'s at bit j + 16, the same thing).
-LOWBIT_INLINE uint32_t highBits(const uint8_t *u) {
+/// An OR of shifted 32-bit lanes, which vectorizes.
+LOWBIT_INLINE uint32_t highBits(const int32_t *u) {
   uint32_t qh = 0;
-  for (unsigned g = 0; g < kBlock / 8; ++g) {
-    // Bit 4 of each of 8 bytes to bit 8k, then a multiply gathers them
-    // into the top byte in order (byte k to bit 56 + k).
-    uint64_t w;
-    std::memcpy(&w, u + 8 * g, 8);
-    uint64_t t = (w >> 4) & 0x0101010101010101ull;
-    qh |= uint32_t((t * 0x0102040810204080ull) >> 56) << (8 * g);
-  }
+#pragma clang loop vectorize(enable) unroll(disable)
+  for (unsigned i = 0; i < kBlock; ++i)
+    qh |= (uint32_t(u[i] >> 4) & 1u) << i;
   return qh;
 }
 
@@ -113,9 +108,9 @@ template <unsigned Bits>
 LOWBIT_INLINE bool symmetricLegacy(const float *x, uint8_t *out) {
   constexpr int half = 1 << (Bits - 1), top = (1 << Bits) - 1;
   float d = signedMax(x) / float(-half), id = inverse(d);
-  uint8_t u[kBlock];
+  int32_t u[kBlock];
   for (unsigned i = 0; i < kBlock; ++i)
-    u[i] = uint8_t(std::min(top, int(x[i] * id + (float(half) + 0.5f))));
+    u[i] = std::min(top, int(x[i] * id + (float(half) + 0.5f)));
   uint8_t *qs = out + 2;
   if (Bits == 5) {
     uint32_t qh = highBits(u);
@@ -143,9 +138,9 @@ LOWBIT_INLINE bool minLegacy(const float *x, uint8_t *out) {
     }
   }
   float d = (hi - lo) / float(top), id = inverse(d);
-  uint8_t u[kBlock];
+  int32_t u[kBlock];
   for (unsigned i = 0; i < kBlock; ++i)
-    u[i] = uint8_t(std::min(top, std::max(0, int((x[i] - lo) * id + 0.5f))));
+    u[i] = std::min(top, std::max(0, int((x[i] - lo) * id + 0.5f)));
   uint8_t *qs = out + 4;
   if (Bits == 5) {
     uint32_t qh = highBits(u);

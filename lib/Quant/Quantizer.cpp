@@ -5,9 +5,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <cmath>
 #include <mutex>
 #include <pthread.h>
 #include <thread>
@@ -75,8 +75,8 @@ bool fitAndEncode(const BlockLayout &l, Method method, const float *x,
   encodeBlock(l, block, dst);
   bool hasSecond = l.offset == Offset::FloatMin || l.offset == Offset::SubMin;
   if (!std::isfinite(readScale(dst + l.dOffset, l.scaleType)) ||
-      (hasSecond && !std::isfinite(readScale(dst + l.secondOffset,
-                                             l.scaleType))))
+      (hasSecond &&
+       !std::isfinite(readScale(dst + l.secondOffset, l.scaleType))))
     return false;
   // Finite scales decode to about the block's magnitudes, so only blocks
   // near the float range need decoding to be sure (cheap: they are rare).
@@ -152,16 +152,18 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
     if (!(options.importance[i] >= 0) || !std::isfinite(options.importance[i]))
       return tensorName + ": importance value " + std::to_string(i) +
              " is negative or not finite";
+  // Non-finite weights: the first bad row is named. The legacy Rtn path
+  // checks each row as it quantizes it (while it is in cache); the others
+  // check every row before writing anything.
+  bool legacyRtn = options.method == Method::Rtn && !options.genericOnly &&
+                   hasLegacyRtnPath(scheme, rowLength);
   std::atomic<size_t> firstBad{rows};
-  parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
-    for (size_t r = begin; r < end && r < firstBad.load(); ++r)
-      if (!rowIsFinite(x + r * rowLength, rowLength)) {
-        size_t cur = firstBad.load();
-        while (r < cur && !firstBad.compare_exchange_weak(cur, r)) {
-        }
-      }
-  });
-  if (firstBad.load() < rows) {
+  auto noteBad = [&](size_t r) {
+    size_t cur = firstBad.load();
+    while (r < cur && !firstBad.compare_exchange_weak(cur, r)) {
+    }
+  };
+  auto nonFinite = [&]() {
     size_t r = firstBad.load();
     unsigned k = 0;
     while (std::isfinite(x[r * rowLength + k]))
@@ -170,6 +172,15 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
            std::to_string(k) + " holds " +
            (std::isnan(x[r * rowLength + k]) ? "NaN" : "an infinity") +
            "; weights must be finite";
+  };
+  if (!legacyRtn) {
+    parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
+      for (size_t r = begin; r < end && r < firstBad.load(); ++r)
+        if (!rowIsFinite(x + r * rowLength, rowLength))
+          noteBad(r);
+    });
+    if (firstBad.load() < rows)
+      return nonFinite();
   }
 
   // The first (row, block) whose scale overflows, when not clamping.
@@ -177,20 +188,23 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
   std::atomic<unsigned> overflowBlock{0};
   std::mutex overflowMutex;
   std::atomic<size_t> clamped{0};
-  // Rtn ignores importance; the legacy formats have a per-format path.
-  bool legacyRtn = options.method == Method::Rtn && !options.genericOnly &&
-                   hasLegacyRtnPath(scheme, rowLength);
   parallelFor(rows, options.threads, [&](size_t begin, size_t end) {
     unsigned cap = std::max(row.full.elems, row.tail.elems);
     std::vector<float> xb(cap), wb(cap), decoded(cap);
     LogicalBlock block;
     for (size_t r = begin; r < end && r < overflowRow.load(); ++r) {
       const float *xr = x + r * rowLength;
-      // A row whose scale overflows takes the generic path, which clamps
-      // or reports it.
-      if (legacyRtn && quantizeLegacyRtnRow(scheme.format, xr, rowLength,
-                                            out + r * row.rowBytes))
-        continue;
+      if (legacyRtn) {
+        if (!rowIsFinite(xr, rowLength)) {
+          noteBad(r);
+          continue;
+        }
+        // A row whose scale overflows takes the generic path, which
+        // clamps or reports it (Rtn ignores importance).
+        if (quantizeLegacyRtnRow(scheme.format, xr, rowLength,
+                                 out + r * row.rowBytes))
+          continue;
+      }
       const float *ir = nullptr;
       if (options.importance)
         ir = options.importance +
@@ -209,8 +223,8 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
           wb[i] = ir ? ir[first + i] : 1.0f;
         }
         uint8_t *blockOut = dst + size_t(b) * row.full.bytes;
-        if (fitAndEncode(l, options.method, xb.data(), wb.data(), valid,
-                         block, blockOut, decoded.data()))
+        if (fitAndEncode(l, options.method, xb.data(), wb.data(), valid, block,
+                         blockOut, decoded.data()))
           continue;
         if (options.clampScales) {
           fitClamped(l, options.method, xb, wb.data(), valid, block, blockOut,
@@ -227,6 +241,15 @@ std::string quantizeMatrix(const Scheme &scheme, const float *x, size_t rows,
       }
     }
   });
+  // Non-finite weights come before overflowing scales, as on the other
+  // paths (which checked every row first): rows after an overflow were
+  // not reached.
+  if (legacyRtn && overflowRow.load() < rows)
+    for (size_t r = 0; r < rows && firstBad.load() == rows; ++r)
+      if (!rowIsFinite(x + r * rowLength, rowLength))
+        noteBad(r);
+  if (firstBad.load() < rows)
+    return nonFinite();
   if (stats)
     stats->clampedBlocks = clamped.load();
   if (overflowRow.load() < rows) {

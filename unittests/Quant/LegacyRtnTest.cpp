@@ -78,4 +78,27 @@ TEST(LegacyRtn, OverflowingScalesGoTheGenericWay) {
   }
 }
 
+TEST(LegacyRtn, NonFiniteWeightsAreNamedFirst) {
+  // A NaN after an overflowing block, and an infinity alone: the same
+  // message as the generic path, which checks every row before writing.
+  const unsigned k = 64;
+  for (Format f : {Format::Q8_0, Format::Q4_0, Format::Q5_1}) {
+    Scheme s = ggufScheme(f);
+    std::vector<float> x = gaussian(4 * k, 9, 1.0f);
+    x[k + 3] = 3e9f;
+    x[3 * k + 7] = NAN;
+    std::vector<uint8_t> fast, generic;
+    std::string e1 = quantize(s, x, 4, k, false, fast);
+    EXPECT_NE(e1.find("row 3, column 7 holds NaN"), std::string::npos) << e1;
+    EXPECT_EQ(e1, quantize(s, x, 4, k, true, generic));
+    x[3 * k + 7] = 1.0f;
+    x[2 * k] = -INFINITY;
+    x[k + 3] = 1.0f;
+    e1 = quantize(s, x, 4, k, false, fast);
+    EXPECT_NE(e1.find("row 2, column 0 holds an infinity"), std::string::npos)
+        << e1;
+    EXPECT_EQ(e1, quantize(s, x, 4, k, true, generic));
+  }
+}
+
 } // namespace
