@@ -85,6 +85,20 @@ LOWBIT_INLINE uint32_t highBits(const int32_t *u) {
   return qh;
 }
 
+/// A block's codes after its header: for 5 bits the fifth bits (qh, 4
+/// bytes) first; then u[j] and u[j + 16] as the low and high nibbles of
+/// byte j.
+template <unsigned Bits>
+LOWBIT_INLINE void storeCodes(const int32_t *u, uint8_t *at) {
+  if (Bits == 5) {
+    uint32_t qh = highBits(u);
+    std::memcpy(at, &qh, 4);
+    at += 4;
+  }
+  for (unsigned j = 0; j < kBlock / 2; ++j)
+    at[j] = uint8_t((u[j] & 15) | ((u[j + kBlock / 2] & 15) << 4));
+}
+
 /// std::round (half away from zero) of |t| < 2^23 without a call or SSE4,
 /// so the loop vectorizes: adding and subtracting 2^23 rounds half to
 /// even; a tie that went down goes up.
@@ -111,14 +125,7 @@ LOWBIT_INLINE bool symmetricLegacy(const float *x, uint8_t *out) {
   int32_t u[kBlock];
   for (unsigned i = 0; i < kBlock; ++i)
     u[i] = std::min(top, int(x[i] * id + (float(half) + 0.5f)));
-  uint8_t *qs = out + 2;
-  if (Bits == 5) {
-    uint32_t qh = highBits(u);
-    std::memcpy(out + 2, &qh, 4);
-    qs = out + 6;
-  }
-  for (unsigned j = 0; j < 16; ++j)
-    qs[j] = uint8_t((u[j] & 15) | ((u[j + 16] & 15) << 4));
+  storeCodes<Bits>(u, out + 2);
   return storeHalf(d, out);
 }
 
@@ -141,14 +148,7 @@ LOWBIT_INLINE bool minLegacy(const float *x, uint8_t *out) {
   int32_t u[kBlock];
   for (unsigned i = 0; i < kBlock; ++i)
     u[i] = std::min(top, std::max(0, int((x[i] - lo) * id + 0.5f)));
-  uint8_t *qs = out + 4;
-  if (Bits == 5) {
-    uint32_t qh = highBits(u);
-    std::memcpy(out + 4, &qh, 4);
-    qs = out + 8;
-  }
-  for (unsigned j = 0; j < 16; ++j)
-    qs[j] = uint8_t((u[j] & 15) | ((u[j + 16] & 15) << 4));
+  storeCodes<Bits>(u, out + 4);
   return storeHalf(d, out) && storeHalf(lo, out + 2);
 }
 
