@@ -177,6 +177,22 @@ void writeHighPlanes(const KernelLayout &l, const std::vector<uint32_t> &seq,
     }
 }
 
+/// The fifth bit of 5-bit codes: for chunks 2p and 2p+1, W/4 bytes whose
+/// bit k belongs to byte j + (k % 4)·W/4 of chunk 2p + k / 4.
+void writeFifthBits(const KernelLayout &l, const std::vector<uint32_t> &seq,
+                    uint8_t *planes) {
+  const unsigned W = l.vectorBytes, quarter = W / 4;
+  for (unsigned c = 0; c < l.chunks(); c += 2)
+    for (unsigned j = 0; j < quarter; ++j) {
+      uint8_t byte = 0;
+      for (unsigned k = 0; k < 8; ++k) {
+        unsigned chunk = c + k / 4, pos = j + (k % 4) * quarter;
+        byte |= uint8_t(((seq[chunk * W + pos] >> 4) & 1) << k);
+      }
+      planes[c / 2 * quarter + j] = byte;
+    }
+}
+
 /// Writes the D and M of every row of group g for the super-block that
 /// starts at group b.
 void writeSuperScales(const KernelLayout &l, const std::vector<RowTerms> &terms,
@@ -273,7 +289,7 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   if (maxCode > 255)
     return "codes of " + std::to_string(bl.code.bits) +
            " bits do not fit the 8-bit kernel codes";
-  l.codeBits = maxCode < 16 ? 4 : maxCode < 64 ? 6 : 8;
+  l.codeBits = maxCode < 16 ? 4 : maxCode < 32 ? 5 : maxCode < 64 ? 6 : 8;
   if (prefill && target.dot != DotKind::None && supportsIntegerDot(l) &&
       group % 8 == 0) {
     l.quad = true;
@@ -376,6 +392,8 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
                                            ((seq[(c + 1) * W + i] & 15) << 4));
           if (l.codeBits == 6)
             writeHighPlanes(l, seq, rec + l.chunks() / 2 * W);
+          else if (l.codeBits == 5)
+            writeFifthBits(l, seq, rec + l.chunks() / 2 * W);
         }
       }
     }

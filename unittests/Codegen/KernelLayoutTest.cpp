@@ -1,7 +1,7 @@
 //===- KernelLayoutTest.cpp - Repacked weights, byte for byte -------------===//
 //
 // An independent reader of the kernel layout (as KernelLayout.h documents
-// it: records of R rows, nibble pairs, 6-bit planes, k-quads, one- and
+// it: records of R rows, nibble pairs, 5- and 6-bit planes, k-quads, one- and
 // two-level scales, lookups) decodes every repacked weight and must agree
 // bit for bit with lowbit::quant's decoder, for every GGUF format and
 // parametric schemes, on every vector width the targets use.
@@ -54,6 +54,13 @@ uint32_t readCode(const KernelLayout &l, const uint8_t *rec, unsigned e) {
     unsigned k = (chunk % 2) * 2 + i / half, j = i % half;
     uint8_t plane = rec[l.chunks() / 2 * W + p * half + j];
     code |= ((plane >> (2 * k)) & 3) << 4;
+  } else if (l.codeBits == 5) {
+    // Plane byte j of pair p, bit k: byte j + (k % 4) W/4 of chunk
+    // 2p + k / 4.
+    unsigned quarter = W / 4, p = chunk / 2;
+    unsigned k = (chunk % 2) * 4 + i / quarter, j = i % quarter;
+    uint8_t plane = rec[l.chunks() / 2 * W + p * quarter + j];
+    code |= ((plane >> k) & 1) << 4;
   }
   return code;
 }
@@ -270,8 +277,8 @@ TEST(KernelLayout, ChecksNameWhatIsWrong) {
   l.zeroPoint = 8;
   EXPECT_EQ(checkLayout(l), "");
   KernelLayout bad = l;
-  bad.codeBits = 5;
-  EXPECT_EQ(checkLayout(bad), "code_bits must be 4, 6 or 8, got 5");
+  bad.codeBits = 3;
+  EXPECT_EQ(checkLayout(bad), "code_bits must be 4, 5, 6 or 8, got 3");
   bad = l;
   bad.rowsPerGroup = 1; // 32 codes do not fill a 64-byte register
   EXPECT_EQ(checkLayout(bad),

@@ -80,6 +80,8 @@ SmallVector<Value> Emitter::loadCodes(Value w, Value rec) {
     }
     if (l.codeBits == 6)
       addHighBits(w, rec, codes);
+    else if (l.codeBits == 5)
+      addFifthBits(w, rec, codes);
   }
   return codes;
 }
@@ -113,6 +115,44 @@ void Emitter::addHighBits(Value w, Value rec, SmallVector<Value> &codes) {
       Value high =
           vector::ShuffleOp::create(b, parts[2 * k], parts[2 * k + 1], join);
       codes[c + k] = arith::OrIOp::create(b, codes[c + k], high);
+    }
+  }
+}
+
+/// 5-bit codes: OR in bit 4 from the plane after the nibbles. Plane byte j
+/// of pair p holds, in bit k, the fifth bit of byte j + (k % 4)·W/4 of
+/// chunk 2p + k / 4; each is moved to bit 4 and four quarters are joined
+/// into one register.
+void Emitter::addFifthBits(Value w, Value rec, SmallVector<Value> &codes) {
+  auto i8 = b.getI8Type();
+  unsigned quarter = W / 4, C = l.chunks();
+  Value mask = splatInt(0x10, quarter, i8);
+  SmallVector<int64_t> joinHalf, joinWhole;
+  for (unsigned i = 0; i < W / 2; ++i)
+    joinHalf.push_back(i);
+  for (unsigned i = 0; i < W; ++i)
+    joinWhole.push_back(i);
+  for (unsigned c = 0; c < C; c += 2) {
+    Value plane = vector::LoadOp::create(
+        b, vec(quarter, i8), w,
+        ValueRange{add(rec, idx(C / 2 * W + c / 2 * quarter))});
+    Value parts[8];
+    for (int k = 0; k < 8; ++k) {
+      int shift = 4 - k; // bit k -> bit 4
+      Value v = plane;
+      if (shift > 0)
+        v = arith::ShLIOp::create(b, v, splatInt(shift, quarter, i8));
+      else if (shift < 0)
+        v = arith::ShRUIOp::create(b, v, splatInt(-shift, quarter, i8));
+      parts[k] = arith::AndIOp::create(b, v, mask);
+    }
+    for (unsigned h = 0; h < 2; ++h) {
+      Value low = vector::ShuffleOp::create(b, parts[4 * h], parts[4 * h + 1],
+                                            joinHalf);
+      Value high = vector::ShuffleOp::create(b, parts[4 * h + 2],
+                                             parts[4 * h + 3], joinHalf);
+      Value fifth = vector::ShuffleOp::create(b, low, high, joinWhole);
+      codes[c + h] = arith::OrIOp::create(b, codes[c + h], fifth);
     }
   }
 }

@@ -1,4 +1,4 @@
-// One quantized layer (q4_0, q6_k and iq4_nl with its tbl codebook lookup;
+// One quantized layer (q4_0, q6_k, q5_1 and iq4_nl with its tbl codebook lookup;
 // K = 40: a partial last block) built
 // as a library by lowbit-compile for AArch64 with dotprod (sdot) and for the
 // host; the same C driver runs both, the AArch64 one under qemu-user, and
@@ -28,6 +28,16 @@
 // RUN: %cc -O2 %S/Inputs/layer_main.c %t.hostiq4.o %runtime_link -o %t.hostiq4
 // RUN: %t.hostiq4 > %t.hostiq4.txt
 // RUN: %python %S/Inputs/compare_outputs.py %t.hostiq4.txt %t.armiq4.txt | FileCheck %s
+// 5-bit codes (nibbles + a 1-bit plane) on NEON's 16-byte vectors:
+// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q5_1" -emit-bytecode -o %t.q5.mlirbc
+// RUN: lowbit-compile %t.q5.mlirbc -mtriple=aarch64-linux-gnu -mattr=+dotprod -o %t.arm5.o --kernel-report 2>&1 | FileCheck %s --check-prefix=U5
+// U5: layout u5g32
+// RUN: aarch64-linux-gnu-gcc -static -O2 %S/Inputs/layer_main.c %t.arm5.o -o %t.arm5
+// RUN: qemu-aarch64 %t.arm5 > %t.arm5.txt
+// RUN: lowbit-compile %t.q5.mlirbc -o %t.host5.o
+// RUN: %cc -O2 %S/Inputs/layer_main.c %t.host5.o %runtime_link -o %t.host5
+// RUN: %t.host5 > %t.host5.txt
+// RUN: %python %S/Inputs/compare_outputs.py %t.host5.txt %t.arm5.txt | FileCheck %s
 // The sparse outlier side path (5 % of the weights kept exactly; NEON has
 // no gather, LLVM scalarizes it) beside q4_0:
 // RUN: lowbit-opt %s --lowbit-split-outliers="mode=weights fraction=0.05" --lowbit-select-block-scales="scheme=q4_0" -emit-bytecode -o %t.sp.mlirbc
