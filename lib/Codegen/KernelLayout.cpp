@@ -289,11 +289,27 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
   if (maxCode > 255)
     return "codes of " + std::to_string(bl.code.bits) +
            " bits do not fit the 8-bit kernel codes";
-  l.codeBits = maxCode < 16 ? 4 : maxCode < 32 ? 5 : maxCode < 64 ? 6 : 8;
+  // 3-bit codes stay nibbles: a third-bit plane cost more instructions
+  // than its bytes saved (q3_k hot 316 -> 599 us on Zen 4, cold no better).
+  l.codeBits = maxCode < 4    ? 2
+               : maxCode < 16 ? 4
+               : maxCode < 32 ? 5
+               : maxCode < 64 ? 6
+                              : 8;
+  if (!l.lookup.empty()) // the byte lookup indexes nibbles
+    l.codeBits = 4;
   if (prefill && target.dot != DotKind::None && supportsIntegerDot(l) &&
       group % 8 == 0) {
     l.quad = true;
     l.rowsPerGroup = target.vectorBytes / 4;
+  }
+  if (l.codeBits == 2) {
+    // 2-bit crumbs pack four registers of codes into one: records need
+    // a multiple of four (more rows interleaved), else nibbles it is.
+    if (!l.quad)
+      l.rowsPerGroup = std::max(l.rowsPerGroup, 4 * target.vectorBytes / group);
+    if (l.chunks() % 4 != 0)
+      l.codeBits = 4;
   }
   l.hasMin = bl.offset != Offset::None;
 
@@ -385,6 +401,15 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
         if (l.codeBits == 8) {
           for (unsigned i = 0; i < R * G; ++i)
             rec[i] = uint8_t(seq[i]);
+        } else if (l.codeBits == 2) {
+          // Chunks 4i..4i+3 as bits 0-1, 2-3, 4-5, 6-7 of W bytes.
+          for (unsigned c = 0; c < l.chunks(); c += 4)
+            for (unsigned i = 0; i < W; ++i) {
+              uint8_t byte = 0;
+              for (unsigned q = 0; q < 4; ++q)
+                byte |= uint8_t((seq[(c + q) * W + i] & 3) << (2 * q));
+              rec[c / 4 * W + i] = byte;
+            }
         } else {
           for (unsigned c = 0; c < l.chunks(); c += 2)
             for (unsigned i = 0; i < W; ++i)

@@ -18,13 +18,17 @@ std::string checkLayout(const KernelLayout &l) {
   if (l.vectorBytes != 16 && l.vectorBytes != 32 && l.vectorBytes != 64)
     return "vector_bytes must be 16, 32 or 64, got " +
            std::to_string(l.vectorBytes);
-  if (l.codeBits != 4 && l.codeBits != 5 && l.codeBits != 6 && l.codeBits != 8)
-    return "code_bits must be 4, 5, 6 or 8, got " + std::to_string(l.codeBits);
+  if (l.codeBits != 2 && l.codeBits != 4 && l.codeBits != 5 &&
+      l.codeBits != 6 && l.codeBits != 8)
+    return "code_bits must be 2, 4, 5, 6 or 8, got " +
+           std::to_string(l.codeBits);
   if (l.rowsPerGroup == 0 || l.rowsPerGroup > 64 ||
       (l.rowsPerGroup * l.group) % l.vectorBytes != 0)
     return "rows_per_group x group must fill whole vector registers";
   if (l.codeBits != 8 && l.chunks() % 2 != 0)
-    return "4-, 5- and 6-bit codes need an even number of register chunks";
+    return "2- to 6-bit codes need an even number of register chunks";
+  if (l.codeBits == 2 && l.chunks() % 4 != 0)
+    return "2-bit codes need a multiple of four register chunks";
   if (l.superGroups == 1 || l.superGroups > 4096)
     return "super_groups must be 0 (one level) or in [2, 4096]";
   if (l.zeroPoint < 0 || l.zeroPoint > 255)

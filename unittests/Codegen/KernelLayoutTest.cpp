@@ -1,7 +1,8 @@
 //===- KernelLayoutTest.cpp - Repacked weights, byte for byte -------------===//
 //
 // An independent reader of the kernel layout (as KernelLayout.h documents
-// it: records of R rows, nibble pairs, 5- and 6-bit planes, k-quads, one- and
+// it: records of R rows, crumb quads, nibble pairs, 5- and 6-bit
+// planes, k-quads, one- and
 // two-level scales, lookups) decodes every repacked weight and must agree
 // bit for bit with lowbit::quant's decoder, for every GGUF format and
 // parametric schemes, on every vector width the targets use.
@@ -45,6 +46,8 @@ uint32_t readCode(const KernelLayout &l, const uint8_t *rec, unsigned e) {
   if (l.codeBits == 8)
     return rec[pos];
   unsigned chunk = pos / W, i = pos % W;
+  if (l.codeBits == 2) // chunk 4p + q in bits 2q..2q+1 of byte i of p
+    return (rec[chunk / 4 * W + i] >> (2 * (chunk % 4))) & 3;
   uint8_t byte = rec[chunk / 2 * W + i];
   uint32_t code = chunk % 2 == 0 ? byte & 15 : byte >> 4;
   if (l.codeBits == 6) {
@@ -278,7 +281,7 @@ TEST(KernelLayout, ChecksNameWhatIsWrong) {
   EXPECT_EQ(checkLayout(l), "");
   KernelLayout bad = l;
   bad.codeBits = 3;
-  EXPECT_EQ(checkLayout(bad), "code_bits must be 4, 5, 6 or 8, got 3");
+  EXPECT_EQ(checkLayout(bad), "code_bits must be 2, 4, 5, 6 or 8, got 3");
   bad = l;
   bad.rowsPerGroup = 1; // 32 codes do not fill a 64-byte register
   EXPECT_EQ(checkLayout(bad),

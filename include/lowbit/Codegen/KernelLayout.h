@@ -18,7 +18,9 @@
 // after the nibbles, W/2 bytes per chunk pair holding the top two bits of
 // its 2W codes (see writeHighPlanes): 6 bits read per code, not 8; 5-bit
 // codes (q5_0, q5_1, q5_k) add W/4 bytes per chunk pair with their fifth
-// bits (writeFifthBits): 5 bits read per code.
+// bits (writeFifthBits): 5 bits read per code. 2-bit codes (q2_k) pack
+// chunks 4i..4i+3 as bit pairs 0-1 .. 6-7 of W bytes (records of a
+// multiple of four chunks); 3-bit codes are stored as nibbles.
 //
 // Small integer codebooks (IQ4_NL/IQ4_XS: 16 levels) keep 4-bit indices;
 // the integer path turns them into 8-bit codes u = level + Z with one
@@ -55,7 +57,7 @@ struct KernelLayout {
   unsigned group = 32;         ///< G
   unsigned rowsPerGroup = 4;   ///< R
   unsigned vectorBytes = 64;   ///< W
-  unsigned codeBits = 4; ///< 4, 5 or 6 (nibbles + 1- or 2-bit planes), 8
+  unsigned codeBits = 4; ///< 2, 4, 5 or 6 (nibbles + 1- or 2-bit planes), 8
   int zeroPoint = 0;           ///< Z
   bool scaleF16 = false;
   bool hasMin = false;

@@ -70,6 +70,19 @@ SmallVector<Value> Emitter::loadCodes(Value w, Value rec) {
     for (unsigned c = 0; c < C; ++c)
       codes.push_back(vector::LoadOp::create(b, vec(W, i8), w,
                                              ValueRange{add(rec, idx(c * W))}));
+  } else if (l.codeBits == 2) {
+    // Four registers of 2-bit crumbs per W bytes.
+    Value three = splatInt(3, W, i8);
+    for (unsigned c = 0; c < C; c += 4) {
+      Value raw = vector::LoadOp::create(b, vec(W, i8), w,
+                                         ValueRange{add(rec, idx(c / 4 * W))});
+      for (int q = 0; q < 4; ++q) {
+        Value v = q == 0
+                      ? raw
+                      : arith::ShRUIOp::create(b, raw, splatInt(2 * q, W, i8));
+        codes.push_back(q == 3 ? v : arith::AndIOp::create(b, v, three));
+      }
+    }
   } else {
     Value low = splatInt(0x0F, W, i8), four = splatInt(4, W, i8);
     for (unsigned c = 0; c < C; c += 2) {

@@ -76,7 +76,7 @@ func.func private @gguf_override() attributes {s = #lowbit.scheme<format = q4_k,
 // -----
 
 // #lowbit.kernel_layout holds every assumption the vector kernels make.
-// expected-error @+1 {{invalid kernel layout: code_bits must be 4, 5, 6 or 8, got 3}}
+// expected-error @+1 {{invalid kernel layout: code_bits must be 2, 4, 5, 6 or 8, got 3}}
 func.func private @bad_code_bits() attributes {l = #lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, code_bits = 3, zero_point = 8>}
 
 // -----

@@ -1,4 +1,4 @@
-// One quantized layer (q4_0, q6_k, q5_1 and iq4_nl with its tbl codebook lookup;
+// One quantized layer (q4_0, q6_k, q5_1, q2_k and iq4_nl with its tbl codebook lookup;
 // K = 40: a partial last block) built
 // as a library by lowbit-compile for AArch64 with dotprod (sdot) and for the
 // host; the same C driver runs both, the AArch64 one under qemu-user, and
@@ -38,6 +38,16 @@
 // RUN: %cc -O2 %S/Inputs/layer_main.c %t.host5.o %runtime_link -o %t.host5
 // RUN: %t.host5 > %t.host5.txt
 // RUN: %python %S/Inputs/compare_outputs.py %t.host5.txt %t.arm5.txt | FileCheck %s
+// 2-bit codes (four registers of crumbs per 16 bytes):
+// RUN: lowbit-opt %s --lowbit-select-block-scales="scheme=q2_k" -emit-bytecode -o %t.q2.mlirbc
+// RUN: lowbit-compile %t.q2.mlirbc -mtriple=aarch64-linux-gnu -mattr=+dotprod -o %t.arm2.o --kernel-report 2>&1 | FileCheck %s --check-prefix=U2
+// U2: layout u2g16
+// RUN: aarch64-linux-gnu-gcc -static -O2 %S/Inputs/layer_main.c %t.arm2.o -o %t.arm2
+// RUN: qemu-aarch64 %t.arm2 > %t.arm2.txt
+// RUN: lowbit-compile %t.q2.mlirbc -o %t.host2.o
+// RUN: %cc -O2 %S/Inputs/layer_main.c %t.host2.o %runtime_link -o %t.host2
+// RUN: %t.host2 > %t.host2.txt
+// RUN: %python %S/Inputs/compare_outputs.py %t.host2.txt %t.arm2.txt | FileCheck %s
 // The sparse outlier side path (5 % of the weights kept exactly; NEON has
 // no gather, LLVM scalarizes it) beside q4_0:
 // RUN: lowbit-opt %s --lowbit-split-outliers="mode=weights fraction=0.05" --lowbit-select-block-scales="scheme=q4_0" -emit-bytecode -o %t.sp.mlirbc
