@@ -161,35 +161,25 @@ void chooseTwoLevelScales(const RowLayout &row,
   l.scaleF16 = l.minF16 = false;
 }
 
-/// The top two bits of 6-bit codes: for chunks 2p and 2p+1, W/2 bytes whose
-/// bits 2k..2k+1 belong to byte j + (k % 2)·W/2 of chunk 2p + k / 2.
-void writeHighPlanes(const KernelLayout &l, const std::vector<uint32_t> &seq,
-                     uint8_t *planes) {
-  const unsigned W = l.vectorBytes, half = W / 2;
+/// The bits above the nibble of 5- and 6-bit codes (e = 1 or 2 of them):
+/// for chunks 2p and 2p+1, W·e/4 bytes (P) whose bits e·k..e·k+e-1 belong
+/// to byte j + (k % (W/P))·P of chunk 2p + k / (W/P). For 6 bits: W/2
+/// bytes, slot k of 4 from byte j + (k % 2)·W/2 of chunk 2p + k / 2; for 5
+/// bits: W/4 bytes, slot k of 8 from byte j + (k % 4)·W/4 of chunk
+/// 2p + k / 4.
+void writePlanes(const KernelLayout &l, const std::vector<uint32_t> &seq,
+                 uint8_t *planes) {
+  const unsigned W = l.vectorBytes, e = l.codeBits - 4;
+  const unsigned P = W * e / 4, perChunk = W / P, slots = 8 / e;
+  const uint32_t mask = (1u << e) - 1;
   for (unsigned c = 0; c < l.chunks(); c += 2)
-    for (unsigned j = 0; j < half; ++j) {
+    for (unsigned j = 0; j < P; ++j) {
       uint8_t byte = 0;
-      for (unsigned k = 0; k < 4; ++k) {
-        unsigned chunk = c + k / 2, pos = j + (k % 2) * half;
-        byte |= uint8_t(((seq[chunk * W + pos] >> 4) & 3) << (2 * k));
+      for (unsigned k = 0; k < slots; ++k) {
+        unsigned chunk = c + k / perChunk, pos = j + (k % perChunk) * P;
+        byte |= uint8_t(((seq[chunk * W + pos] >> 4) & mask) << (e * k));
       }
-      planes[c / 2 * half + j] = byte;
-    }
-}
-
-/// The fifth bit of 5-bit codes: for chunks 2p and 2p+1, W/4 bytes whose
-/// bit k belongs to byte j + (k % 4)·W/4 of chunk 2p + k / 4.
-void writeFifthBits(const KernelLayout &l, const std::vector<uint32_t> &seq,
-                    uint8_t *planes) {
-  const unsigned W = l.vectorBytes, quarter = W / 4;
-  for (unsigned c = 0; c < l.chunks(); c += 2)
-    for (unsigned j = 0; j < quarter; ++j) {
-      uint8_t byte = 0;
-      for (unsigned k = 0; k < 8; ++k) {
-        unsigned chunk = c + k / 4, pos = j + (k % 4) * quarter;
-        byte |= uint8_t(((seq[chunk * W + pos] >> 4) & 1) << k);
-      }
-      planes[c / 2 * quarter + j] = byte;
+      planes[c / 2 * P + j] = byte;
     }
 }
 
@@ -415,10 +405,8 @@ std::string repackForKernel(const Scheme &scheme, unsigned rows, unsigned cols,
             for (unsigned i = 0; i < W; ++i)
               rec[c / 2 * W + i] = uint8_t((seq[c * W + i] & 15) |
                                            ((seq[(c + 1) * W + i] & 15) << 4));
-          if (l.codeBits == 6)
-            writeHighPlanes(l, seq, rec + l.chunks() / 2 * W);
-          else if (l.codeBits == 5)
-            writeFifthBits(l, seq, rec + l.chunks() / 2 * W);
+          if (l.codeBits > 4)
+            writePlanes(l, seq, rec + l.chunks() / 2 * W);
         }
       }
     }

@@ -16,9 +16,9 @@
 // (W bytes); with 4-bit codes, chunks 2i and 2i+1 share W bytes as low and
 // high nibbles, so one and/shift decodes two registers. 6-bit codes add,
 // after the nibbles, W/2 bytes per chunk pair holding the top two bits of
-// its 2W codes (see writeHighPlanes): 6 bits read per code, not 8; 5-bit
+// its 2W codes (see writePlanes): 6 bits read per code, not 8; 5-bit
 // codes (q5_0, q5_1, q5_k) add W/4 bytes per chunk pair with their fifth
-// bits (writeFifthBits): 5 bits read per code. 2-bit codes (q2_k) pack
+// bits (writePlanes): 5 bits read per code. 2-bit codes (q2_k) pack
 // chunks 4i..4i+3 as bit pairs 0-1 .. 6-7 of W bytes (records of a
 // multiple of four chunks); 3-bit codes are stored as nibbles.
 //

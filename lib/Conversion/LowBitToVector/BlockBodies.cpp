@@ -91,81 +91,49 @@ SmallVector<Value> Emitter::loadCodes(Value w, Value rec) {
       codes.push_back(arith::AndIOp::create(b, raw, low));
       codes.push_back(arith::ShRUIOp::create(b, raw, four));
     }
-    if (l.codeBits == 6)
-      addHighBits(w, rec, codes);
-    else if (l.codeBits == 5)
-      addFifthBits(w, rec, codes);
+    if (l.codeBits > 4)
+      addPlaneBits(w, rec, codes);
   }
   return codes;
 }
 
-/// 6-bit codes: OR in bits 4-5 from the planes after the nibbles. Plane
-/// byte j of pair p holds, in bits 2k..2k+1, the top bits of byte
-/// j + (k % 2)·W/2 of chunk 2p + k / 2; each is moved to bits 4-5 and two
-/// halves are joined into one register.
-void Emitter::addHighBits(Value w, Value rec, SmallVector<Value> &codes) {
+/// 5- and 6-bit codes: OR in the e = 1 or 2 bits above the nibble from
+/// the planes after the nibbles (see writePlanes): P = W·e/4 plane bytes per
+/// chunk pair; slot k (bits e·k..) of byte j belongs to byte
+/// j + (k % (W/P))·P of chunk 2p + k / (W/P). Each slot is moved to bit 4
+/// and the W/P slots of a chunk are joined into one register.
+void Emitter::addPlaneBits(Value w, Value rec, SmallVector<Value> &codes) {
   auto i8 = b.getI8Type();
-  unsigned half = W / 2, C = l.chunks();
-  Value mask = splatInt(0x30, half, i8);
-  SmallVector<int64_t> join;
-  for (unsigned i = 0; i < W; ++i)
-    join.push_back(i);
+  const unsigned e = l.codeBits - 4, P = W * e / 4, perChunk = W / P,
+                 C = l.chunks();
+  Value mask = splatInt(((1 << e) - 1) << 4, P, i8);
   for (unsigned c = 0; c < C; c += 2) {
     Value plane = vector::LoadOp::create(
-        b, vec(half, i8), w,
-        ValueRange{add(rec, idx(C / 2 * W + c / 2 * half))});
-    Value parts[4];
-    for (int k = 0; k < 4; ++k) {
-      int shift = 4 - 2 * k; // bits 2k..2k+1 -> 4..5
-      Value v = plane;
-      if (shift > 0)
-        v = arith::ShLIOp::create(b, v, splatInt(shift, half, i8));
-      else if (shift < 0)
-        v = arith::ShRUIOp::create(b, v, splatInt(-shift, half, i8));
-      parts[k] = arith::AndIOp::create(b, v, mask);
-    }
-    for (unsigned k = 0; k < 2; ++k) {
-      Value high =
-          vector::ShuffleOp::create(b, parts[2 * k], parts[2 * k + 1], join);
-      codes[c + k] = arith::OrIOp::create(b, codes[c + k], high);
-    }
-  }
-}
-
-/// 5-bit codes: OR in bit 4 from the plane after the nibbles. Plane byte j
-/// of pair p holds, in bit k, the fifth bit of byte j + (k % 4)·W/4 of
-/// chunk 2p + k / 4; each is moved to bit 4 and four quarters are joined
-/// into one register.
-void Emitter::addFifthBits(Value w, Value rec, SmallVector<Value> &codes) {
-  auto i8 = b.getI8Type();
-  unsigned quarter = W / 4, C = l.chunks();
-  Value mask = splatInt(0x10, quarter, i8);
-  SmallVector<int64_t> joinHalf, joinWhole;
-  for (unsigned i = 0; i < W / 2; ++i)
-    joinHalf.push_back(i);
-  for (unsigned i = 0; i < W; ++i)
-    joinWhole.push_back(i);
-  for (unsigned c = 0; c < C; c += 2) {
-    Value plane = vector::LoadOp::create(
-        b, vec(quarter, i8), w,
-        ValueRange{add(rec, idx(C / 2 * W + c / 2 * quarter))});
-    Value parts[8];
-    for (int k = 0; k < 8; ++k) {
-      int shift = 4 - k; // bit k -> bit 4
-      Value v = plane;
-      if (shift > 0)
-        v = arith::ShLIOp::create(b, v, splatInt(shift, quarter, i8));
-      else if (shift < 0)
-        v = arith::ShRUIOp::create(b, v, splatInt(-shift, quarter, i8));
-      parts[k] = arith::AndIOp::create(b, v, mask);
-    }
+        b, vec(P, i8), w, ValueRange{add(rec, idx(C / 2 * W + c / 2 * P))});
     for (unsigned h = 0; h < 2; ++h) {
-      Value low = vector::ShuffleOp::create(b, parts[4 * h], parts[4 * h + 1],
-                                            joinHalf);
-      Value high = vector::ShuffleOp::create(b, parts[4 * h + 2],
-                                             parts[4 * h + 3], joinHalf);
-      Value fifth = vector::ShuffleOp::create(b, low, high, joinWhole);
-      codes[c + h] = arith::OrIOp::create(b, codes[c + h], fifth);
+      SmallVector<Value> parts;
+      for (unsigned q = 0; q < perChunk; ++q) {
+        int shift = 4 - int(e * (h * perChunk + q)); // slot -> bit 4
+        Value v = plane;
+        if (shift > 0)
+          v = arith::ShLIOp::create(b, v, splatInt(shift, P, i8));
+        else if (shift < 0)
+          v = arith::ShRUIOp::create(b, v, splatInt(-shift, P, i8));
+        parts.push_back(arith::AndIOp::create(b, v, mask));
+      }
+      // Join neighbours until one register remains.
+      while (parts.size() > 1) {
+        int64_t n = cast<VectorType>(parts[0].getType()).getNumElements();
+        SmallVector<int64_t> join;
+        for (int64_t i = 0; i < 2 * n; ++i)
+          join.push_back(i);
+        SmallVector<Value> joined;
+        for (size_t i = 0; i < parts.size(); i += 2)
+          joined.push_back(
+              vector::ShuffleOp::create(b, parts[i], parts[i + 1], join));
+        parts.swap(joined);
+      }
+      codes[c + h] = arith::OrIOp::create(b, codes[c + h], parts[0]);
     }
   }
 }

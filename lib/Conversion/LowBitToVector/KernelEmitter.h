@@ -130,8 +130,7 @@ private:
                                            Value blk);
   SmallVector<Value> loadCodes(Value w, Value rec);
   SmallVector<Value> loadIntCodes(Value w, Value rec);
-  void addHighBits(Value w, Value rec, SmallVector<Value> &codes);
-  void addFifthBits(Value w, Value rec, SmallVector<Value> &codes);
+  void addPlaneBits(Value w, Value rec, SmallVector<Value> &codes);
   Value lookupCodes(Value indices);
   Value dot(Value acc, Value codes, Value acts);
   Value avx2Dot(Value codes, Value acts);
