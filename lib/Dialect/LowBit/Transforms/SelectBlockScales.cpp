@@ -411,6 +411,7 @@ struct BlockScaleSelection : public PassBase<Derived> {
     if (wantReport)
       decoded.resize(rows.size());
     size_t clampedBlocks = 0;
+    // (With sparse outliers the rows were quantized above.)
     for (size_t first = sparseFraction > 0 ? numRows : 0; first < numRows;
          first += chunk) {
       size_t count = std::min(chunk, numRows - first);
@@ -452,7 +453,7 @@ struct BlockScaleSelection : public PassBase<Derived> {
       if (gptq)
         row.scheme += useGptq ? " gptq" : " (lookup table, no gptq)";
       if (sparseFraction > 0) {
-        row.bytes += sparseSideBytes(numRows, k, sparseFraction);
+        row.bytes += sparseSideBytes(numRows, k, csr.values.size());
         // The weights kept exactly, as lowbit.sparse_matmul's values.
         row.scheme += " +" + std::to_string(csr.values.size()) + " exact";
       }

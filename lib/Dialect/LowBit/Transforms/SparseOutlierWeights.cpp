@@ -123,9 +123,13 @@ std::string withWeightRow(std::string err, size_t first) {
   return err.substr(0, num) + std::to_string(r) + err.substr(end);
 }
 
+uint64_t sparseSideBytes(size_t rows, unsigned k, size_t kept) {
+  return uint64_t(kept) * (2 + (k <= 65536 ? 2 : 4)) + uint64_t(rows + 1) * 4;
+}
+
 uint64_t sparseSideBytes(size_t rows, unsigned k, double fraction) {
-  uint64_t kept = quant::outlierCount(rows * size_t(k), fraction);
-  return kept * (2 + (k <= 65536 ? 2 : 4)) + uint64_t(rows + 1) * 4;
+  return sparseSideBytes(rows, k,
+                         quant::outlierCount(rows * size_t(k), fraction));
 }
 
 } // namespace lowbit

@@ -47,7 +47,9 @@ std::string buildSparseSide(mlir::OpBuilder &b, mlir::Location loc,
 /// ": row r," renumbered within the whole weight.
 std::string withWeightRow(std::string err, size_t first);
 
-/// Bytes the side matrix of `fraction` of a rows x k weight takes.
+/// Bytes the side matrix of `kept` weights of a rows x k weight takes.
+uint64_t sparseSideBytes(size_t rows, unsigned k, size_t kept);
+/// The same for a fraction of the weights (what a budget plans for).
 uint64_t sparseSideBytes(size_t rows, unsigned k, double fraction);
 
 } // namespace lowbit
