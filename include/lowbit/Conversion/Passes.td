@@ -92,6 +92,10 @@ def ConvertLowBitToVectorPass : Pass<"convert-lowbit-to-vector", "::mlir::Module
         : tensor<1x8xf32> to tensor<1x6xf32>
     ```
 
+    `lowbit.sparse_matmul` (the sparse outlier side path) becomes
+    `lowbit.kernel_sparse_matmul` on the [T, K] view of its input, threaded
+    like a dense weight of the same shape would be.
+
     Weights that are not constants, and batches with their own weights
     (3-D packed), are left for convert-lowbit-to-linalg; with `report` set
     the pass remarks on each kernel and each op it leaves. The patterns are
@@ -121,6 +125,10 @@ def LowBitExpandKernelsPass : Pass<"lowbit-expand-kernels", "::mlir::ModuleOp"> 
     arith/math, `omp.parallel` + `omp.wsloop` for `parallel` ops, and
     `llvm.call_intrinsic` for the target's int8 dot product and byte lookup.
     Ops with the same layout, flags and token count share one kernel.
+    `lowbit.kernel_sparse_matmul` is expanded in place: rows (on OpenMP
+    threads when `parallel`), per token the row's CSR range in vectors of
+    vector_bytes / 4 lanes (load columns and values, widen, `vector.gather`
+    the input, fma), a masked step for the rest, one reduction per output.
     Kernels manage their own scratch buffers. It runs after bufferization
     and buffer deallocation (which cannot see through the LLVM intrinsics
     the bodies use).

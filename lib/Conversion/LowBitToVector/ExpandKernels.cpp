@@ -1,4 +1,9 @@
-//===- ExpandKernels.cpp - lowbit.kernel_matmul -> calls of vector kernels ===//
+//===- ExpandKernels.cpp - kernel ops -> vector kernels -------------------===//
+//
+// lowbit.kernel_matmul becomes a call of a generated kernel (shared by ops
+// of one layout), lowbit.kernel_sparse_matmul its loops in place.
+//
+//===----------------------------------------------------------------------===//
 
 #include "KernelEmitter.h"
 #include "SparseKernel.h"

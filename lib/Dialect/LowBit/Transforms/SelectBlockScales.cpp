@@ -406,15 +406,15 @@ struct BlockScaleSelection : public PassBase<Derived> {
     // Row chunks of about 16 MB of floats: big weights are never copied
     // whole (results do not depend on the chunking: rows are independent).
     size_t chunk = std::max<size_t>(1, (size_t(4) << 20) / std::max(k, 1u));
-    std::vector<float> rows(std::min(chunk, numRows) * k), decoded;
+    // With sparse outliers every row was quantized above.
+    size_t plainRows = sparseFraction > 0 ? 0 : numRows;
+    std::vector<float> rows(std::min(chunk, plainRows) * k), decoded;
     bool wantReport = !this->report.empty();
     if (wantReport)
       decoded.resize(rows.size());
     size_t clampedBlocks = 0;
-    // (With sparse outliers the rows were quantized above.)
-    for (size_t first = sparseFraction > 0 ? numRows : 0; first < numRows;
-         first += chunk) {
-      size_t count = std::min(chunk, numRows - first);
+    for (size_t first = 0; first < plainRows; first += chunk) {
+      size_t count = std::min(chunk, plainRows - first);
       source.read(first, count, rows.data());
       quant::QuantStats stats;
       err = useGptq ? quant::gptqQuantizeRows(s, hessian, rows.data(), count, k,

@@ -1,8 +1,10 @@
 //===- SplitOutliers.cpp - Activation-outlier columns off float weights ---===//
 //
 // LLM.int8()'s decomposition as a rewrite of float contractions (see
-// Passes.td): y = (x with outlier channels zeroed) · W0ᵀ + x[:, C] · W_Cᵀ,
-// W0 = W with columns C zeroed, W_C those columns dense.
+// Passes.td): y = (x with outlier channels zeroed) · Wᵀ + x[:, C] · W_Cᵀ,
+// W_C the columns C dense; W keeps them (its input is zero there) and
+// records them as lowbit.split_columns, which quantizers read as zero.
+// Mode `weights` only marks the weights for scale selection.
 //
 //===----------------------------------------------------------------------===//
 
