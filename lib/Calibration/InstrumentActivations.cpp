@@ -6,6 +6,8 @@
 #include "lowbit/Dialect/LowBit/Transforms/ContractionWeight.h"
 #include "lowbit/Dialect/LowBit/Transforms/Recipes.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+
 namespace lowbit {
 #define GEN_PASS_DEF_LOWBITINSTRUMENTACTIVATIONSPASS
 #include "lowbit/Calibration/Passes.h.inc"
@@ -110,7 +112,9 @@ struct InstrumentActivations
   }
 
   /// What identifies an input across weight functions: for an argument of
-  /// a function called exactly once, the value passed at that call.
+  /// a function called once per caller (the model's one-token and batched
+  /// forward passes each call every weight function once), the value
+  /// passed by the first caller.
   static Value inputKey(ModuleOp module, Value activation) {
     auto arg = dyn_cast<BlockArgument>(activation);
     auto fn = arg ? dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp())
@@ -121,11 +125,12 @@ struct InstrumentActivations
     if (!uses)
       return activation;
     func::CallOp call;
+    llvm::SmallPtrSet<Operation *, 2> callers;
     for (const SymbolTable::SymbolUse &use : *uses) {
       auto c = dyn_cast<func::CallOp>(use.getUser());
-      if (!c || call)
-        return activation; // several callers or another kind of use
-      call = c;
+      if (!c || !callers.insert(c->getParentOfType<func::FuncOp>()).second)
+        return activation; // two calls from one caller or another use
+      call = call ? call : c;
     }
     return call ? call.getOperand(arg.getArgNumber()) : activation;
   }

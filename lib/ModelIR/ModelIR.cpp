@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/Builders.h"
@@ -309,8 +310,12 @@ void addEmbeddingFunction(OpBuilder &b, ModuleOp module,
 arith::ConstantOp addWeightFunction(OpBuilder &b, ModuleOp module,
                                     const WeightTensor &w) {
   Location loc = b.getUnknownLoc();
-  auto xType = RankedTensorType::get({1, w.rowLength}, b.getF32Type());
-  auto yType = RankedTensorType::get({1, w.rows}, b.getF32Type());
+  // Any number of rows: the one-token forward passes one, the batched
+  // forward a block of tokens, both through the same weight.
+  auto xType = RankedTensorType::get({ShapedType::kDynamic, w.rowLength},
+                                     b.getF32Type());
+  auto yType =
+      RankedTensorType::get({ShapedType::kDynamic, w.rows}, b.getF32Type());
   b.setInsertionPointToEnd(module.getBody());
   auto func = func::FuncOp::create(b, loc, symbolName(w.name),
                                    b.getFunctionType({xType}, {yType}));
@@ -341,7 +346,7 @@ OwningOpRef<ModuleOp> buildModelIR(MLIRContext &ctx,
                                    const ModelDescription &model,
                                    std::string &error) {
   ctx.loadDialect<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  tensor::TensorDialect, math::MathDialect,
+                  tensor::TensorDialect, math::MathDialect, scf::SCFDialect,
                   lowbit::LowBitDialect>();
   OpBuilder b(&ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(b.getUnknownLoc());

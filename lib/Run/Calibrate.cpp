@@ -51,9 +51,15 @@ std::string runCalibration(RunnableModel &model, const std::string &text,
            " tokens, fewer than one chunk of " + std::to_string(chunkSize);
   int32_t bos = model.tokenizer().bos();
   for (long c = 0; c < chunks; ++c) {
-    size_t start = size_t(c) * size_t(chunkSize);
-    for (int64_t i = 0; i < chunkSize; ++i)
-      model.forward(i == 0 ? bos : tokens[start + size_t(i)], i);
+    // One chunk in batched calls: the recorder sees its rows in order.
+    // Every row's logits, so that the classifier records every row too.
+    auto start = tokens.begin() + long(size_t(c) * size_t(chunkSize));
+    std::vector<int32_t> chunk(start, start + chunkSize);
+    chunk[0] = bos;
+    std::string error;
+    model.forwardBatch(chunk, 0, /*all=*/true, error);
+    if (!error.empty())
+      return error;
     if (progress)
       progress(c + 1, chunks);
   }

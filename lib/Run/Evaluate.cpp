@@ -2,6 +2,8 @@
 
 #include "lowbit/Run/Evaluate.h"
 
+#include "llvm/ADT/ArrayRef.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,7 +19,7 @@ std::string strip(const std::string &s) {
 }
 
 /// log softmax in double.
-std::vector<double> logSoftmax(const std::vector<float> &logits) {
+std::vector<double> logSoftmax(llvm::ArrayRef<float> logits) {
   double max = logits[0];
   for (float l : logits)
     max = std::max(max, double(l));
@@ -32,14 +34,14 @@ std::vector<double> logSoftmax(const std::vector<float> &logits) {
 }
 
 /// -log softmax(logits)[target].
-double nll(const std::vector<float> &logits, int32_t target) {
+double nll(llvm::ArrayRef<float> logits, int32_t target) {
   return -logSoftmax(logits)[size_t(target)];
 }
 
 /// Runs the protocol over `text`: for every scored token, calls
 /// Why a score is not a number: NaN or infinite logits (a model whose
 /// weights hold them, or an overflow), counted so the user can find them.
-std::string notFinite(const std::vector<float> &logits, size_t scoredBefore) {
+std::string notFinite(llvm::ArrayRef<float> logits, size_t scoredBefore) {
   size_t nan = 0, inf = 0;
   for (float l : logits) {
     nan += std::isnan(l);
@@ -52,13 +54,16 @@ std::string notFinite(const std::vector<float> &logits, size_t scoredBefore) {
          "): no perplexity is computed from them";
 }
 
-/// `score(target)` after feeding the token before it to `feed(token, pos)`.
-/// `score` returns "" to go on, or why the run stops (its `error`).
-/// Returns the number of stories, or -1 with `error` set.
+/// Feeds each window's tokens (positions 0, 1, ...) to `feed`, which
+/// returns "" or why it failed, then calls `score(i, target)` for every
+/// scored token, `i` being the window row whose logits predict it. `score`
+/// returns "" to go on, or why the run stops (its `error`). Returns the
+/// number of stories, or -1 with `error` set.
 long forEachScored(const RunnableModel &m, const std::string &text,
                    const ScoringWindows &windows,
-                   const std::function<void(int32_t, int64_t)> &feed,
-                   const std::function<std::string(int32_t)> &score,
+                   const std::function<std::string(const std::vector<int32_t> &)>
+                       &feed,
+                   const std::function<std::string(size_t, int32_t)> &score,
                    std::string &error) {
   const std::string sep = "<|endoftext|>";
   const int window = windows.window > 0
@@ -89,11 +94,17 @@ long forEachScored(const RunnableModel &m, const std::string &text,
     size_t done = 1; // tokens [0, done) are scored (BOS is never scored)
     for (size_t w = 0; done < t.size(); w += size_t(stride)) {
       size_t n = std::min(t.size() - w, size_t(window));
+      // The window's inputs in one batched call; every row's logits.
+      std::vector<int32_t> inputs(t.begin() + long(w),
+                                  t.begin() + long(w + n - 1));
+      if (std::string failed = feed(inputs); !failed.empty()) {
+        error = failed;
+        return -1;
+      }
       for (size_t i = 0; i + 1 < n; ++i) {
-        feed(t[w + i], int64_t(i));
         size_t target = w + i + 1;
         if (target >= done)
-          if (std::string stop = score(t[target]); !stop.empty()) {
+          if (std::string stop = score(i, t[target]); !stop.empty()) {
             error = stop; // a result that makes the rest meaningless
             return -1;
           }
@@ -112,14 +123,20 @@ std::string evaluatePerplexity(RunnableModel &m, const std::string &text,
   double total = 0;
   size_t scored = 0;
   const std::vector<float> *logits = nullptr;
+  const size_t vocab = size_t(m.vocab());
   std::string error;
   long stories = forEachScored(
       m, text, windows,
-      [&](int32_t tok, int64_t pos) { logits = &m.forward(tok, pos); },
-      [&](int32_t target) -> std::string {
-        double x = nll(*logits, target);
+      [&](const std::vector<int32_t> &tokens) {
+        std::string failed;
+        logits = &m.forwardBatch(tokens, 0, /*all=*/true, failed);
+        return failed;
+      },
+      [&](size_t row, int32_t target) -> std::string {
+        llvm::ArrayRef<float> rowLogits(logits->data() + row * vocab, vocab);
+        double x = nll(rowLogits, target);
         if (!std::isfinite(x))
-          return notFinite(*logits, scored);
+          return notFinite(rowLogits, scored);
         total += x;
         ++scored;
         return "";
@@ -140,15 +157,21 @@ std::string evaluateKld(RunnableModel &m, RunnableModel &ref,
     return "the models' vocabularies differ";
   double kl = 0, nllTest = 0, nllRef = 0;
   size_t scored = 0, agree = 0;
-  std::vector<float> testLogits, refLogits;
+  std::vector<float> testAll, refAll;
+  const size_t vocab = size_t(m.vocab());
   std::string error;
   long stories = forEachScored(
       m, text, windows,
-      [&](int32_t tok, int64_t pos) {
-        testLogits = m.forward(tok, pos);
-        refLogits = ref.forward(tok, pos);
+      [&](const std::vector<int32_t> &tokens) {
+        std::string failed;
+        testAll = m.forwardBatch(tokens, 0, /*all=*/true, failed);
+        if (failed.empty())
+          refAll = ref.forwardBatch(tokens, 0, /*all=*/true, failed);
+        return failed;
       },
-      [&](int32_t target) -> std::string {
+      [&](size_t row, int32_t target) -> std::string {
+        llvm::ArrayRef<float> testLogits(testAll.data() + row * vocab, vocab),
+            refLogits(refAll.data() + row * vocab, vocab);
         std::vector<double> p = logSoftmax(refLogits),
                             q = logSoftmax(testLogits);
         if (!std::isfinite(q[size_t(target)]))
@@ -215,41 +238,56 @@ std::vector<int32_t> generateTokens(RunnableModel &m, const std::string &prompt,
     error = "the prompt does not fit the context";
     return {};
   }
-  for (int64_t pos = 0; pos < m.context(); ++pos) {
-    const std::vector<float> &logits = m.forward(t[size_t(pos)], pos);
-    if (size_t(pos) + 1 < t.size())
-      continue;
-    if (t.size() >= promptTokens + size_t(std::max(0, steps)))
-      break;
-    int32_t next = sampler.next(logits);
+  // The prompt in batched calls, then one token per call.
+  const std::vector<float> *logits = &m.forwardBatch(t, 0, false, error);
+  if (!error.empty())
+    return {};
+  while (t.size() < promptTokens + size_t(std::max(0, steps))) {
+    int32_t next = sampler.next(*logits);
     if (next == m.tokenizer().bos() || next == m.tokenizer().eos())
       break;
     t.push_back(next);
+    int64_t pos = int64_t(t.size()) - 1;
+    if (pos >= m.context())
+      break;
+    logits = &m.forward(next, pos);
   }
   return std::vector<int32_t>(t.begin() + 1, t.end());
 }
 
 std::string measureSpeed(RunnableModel &m, long prompt, int steps,
-                         SpeedResult &out) {
+                         bool oneTokenPerCall, SpeedResult &out) {
   if (prompt <= 0 || steps < 0 || prompt + steps > m.context())
     return "prompt and decode tokens must fit the context (" +
            std::to_string(m.context()) + ")";
   auto now = [] { return std::chrono::steady_clock::now(); };
+  auto seconds = [](auto a, auto b) {
+    return std::chrono::duration<double>(b - a).count();
+  };
   int32_t token = m.hasTokenizer() ? m.tokenizer().bos() : 1;
+  std::vector<int32_t> tokens(size_t(prompt), token);
+  std::string error;
+  if (oneTokenPerCall) {
+    // What the prompt cost before the batched forward, for comparison.
+    auto t0 = now();
+    for (long p = 0; p < prompt; ++p)
+      m.forward(token, p);
+    out.prefillOneTokenPerCallTokensPerSecond =
+        double(prompt) / seconds(t0, now());
+  }
   auto t0 = now();
-  for (long p = 0; p < prompt; ++p)
-    m.forward(token, p);
+  const std::vector<float> *logits = &m.forwardBatch(tokens, 0, false, error);
+  if (!error.empty())
+    return error;
   auto t1 = now();
   for (long p = prompt; p < prompt + steps; ++p) {
-    const std::vector<float> &logits = m.forward(token, p);
-    token = int32_t(std::max_element(logits.begin(), logits.end()) -
-                    logits.begin());
+    token = int32_t(std::max_element(logits->begin(), logits->end()) -
+                    logits->begin());
+    logits = &m.forward(token, p);
   }
   auto t2 = now();
-  out.prefillTokensPerSecond =
-      double(prompt) / std::chrono::duration<double>(t1 - t0).count();
-  out.decodeTokensPerSecond =
-      double(steps) / std::chrono::duration<double>(t2 - t1).count();
+  out.prefillTokensPerSecond = double(prompt) / seconds(t0, t1);
+  out.decodeTokensPerSecond = double(steps) / seconds(t1, t2);
   return "";
 }
 

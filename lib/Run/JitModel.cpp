@@ -127,7 +127,14 @@ std::string JitModel::load(const std::string &path, const Options &options) {
   if (!fn)
     return std::string("JIT: no ") + cpu::abiName(cpu::AbiSymbol::Forward) +
            ": " + llvm::toString(fn.takeError());
-  bind(reinterpret_cast<ForwardFn>(*fn), cache.getDimSize(0),
+  auto batchFn = engine_->lookup(cpu::abiName(cpu::AbiSymbol::ForwardBatch));
+  if (!batchFn)
+    return std::string("JIT: no ") +
+           cpu::abiName(cpu::AbiSymbol::ForwardBatch) + ": " +
+           llvm::toString(batchFn.takeError()) +
+           " (model IR from an older lowbit-import: import it again)";
+  bind(reinterpret_cast<ForwardFn>(*fn),
+       reinterpret_cast<ForwardBatchFn>(*batchFn), cache.getDimSize(0),
        cache.getDimSize(1), cache.getDimSize(2), vocab, std::move(tokenizer));
   return "";
 }

@@ -75,6 +75,8 @@ std::string SharedLibraryModel::load(const std::string &path,
   };
   auto forward = reinterpret_cast<ForwardFn>(
       symbol(cpu::abiName(cpu::AbiSymbol::Forward)));
+  auto forwardBatch = reinterpret_cast<ForwardBatchFn>(
+      symbol(cpu::abiName(cpu::AbiSymbol::ForwardBatch)));
   auto *dims =
       static_cast<const int64_t *>(symbol(cpu::abiName(cpu::AbiSymbol::Dims)));
   if (!missing.empty())
@@ -105,7 +107,8 @@ std::string SharedLibraryModel::load(const std::string &path,
   }
   if (std::string err = mapWeights(weightsPath); !err.empty())
     return err;
-  bind(forward, layers, context, kvDim, vocab, std::move(tokenizer));
+  bind(forward, forwardBatch, layers, context, kvDim, vocab,
+       std::move(tokenizer));
   return "";
 }
 

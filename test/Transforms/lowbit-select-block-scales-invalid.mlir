@@ -26,11 +26,12 @@ func.func @inf_weight(%x: tensor<32xf32>) -> tensor<1xf32> {
 
 // -----
 
-func.func @dynamic_shape(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x8xf32> {
+// Only the activation rows (tokens) may be dynamic.
+func.func @dynamic_shape(%x: tensor<2x?xf32>, %i: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %w = arith.constant dense<1.0> : tensor<64x8xf32>
-  // expected-warning @+1 {{weight not quantized: dynamic shapes are not supported}}
-  %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
-  return %0 : tensor<?x8xf32>
+  // expected-warning @+1 {{weight not quantized: dynamic shapes are not supported (only the activation rows may be dynamic)}}
+  %0 = linalg.matmul ins(%x, %w : tensor<2x?xf32>, tensor<64x8xf32>) outs(%i : tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
 }
 
 // -----
@@ -38,12 +39,12 @@ func.func @dynamic_shape(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x
 // Under strict=true a weight that stays float is an error; by default a
 // warning (above) and a report line (lowbit-select-block-scales.mlir).
 // RUN: not lowbit-opt %s -split-input-file --lowbit-quantize="strict=true" 2>&1 | FileCheck %s --check-prefix=STRICT --implicit-check-not="see current operation"
-// STRICT: error: weight not quantized: dynamic shapes are not supported (strict=true)
-func.func @dynamic_named(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x8xf32> {
+// STRICT: error: weight not quantized: dynamic shapes are not supported (only the activation rows may be dynamic) (strict=true)
+func.func @dynamic_named(%x: tensor<2x?xf32>, %i: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %w = arith.constant {lowbit.name = "dyn.weight"} dense<1.0> : tensor<64x8xf32>
   // expected-warning @+1 {{weight not quantized: dynamic shapes are not supported}}
-  %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>
-  return %0 : tensor<?x8xf32>
+  %0 = linalg.matmul ins(%x, %w : tensor<2x?xf32>, tensor<64x8xf32>) outs(%i : tensor<2x8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
 }
 
 // -----

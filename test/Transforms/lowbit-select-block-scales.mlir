@@ -153,12 +153,14 @@ func.func @no_constant(%x: tensor<2x64xf32>, %w: tensor<64x8xf32>, %i: tensor<2x
 
 // -----
 
-// A weight that cannot be quantized stays float with a warning and a
-// report line saying why (strict=true makes it an error:
-// lowbit-select-block-scales-invalid.mlir).
+// Dynamic activation rows (one weight function for decode and batched
+// prefill, as lowbit-import writes them) are quantized like static ones; a
+// weight that cannot be quantized stays float with a warning and a report
+// line saying why (lowbit-select-block-scales-invalid.mlir).
 // CHECK-LABEL: func @dynamic_rows
-// CHECK: linalg.matmul
-// REPORT: dyn.weight  64x8  float  -  not quantized: dynamic shapes are not supported
+// CHECK: %[[Y:.*]] = lowbit.matmul %{{.*}}, %{{.*}} scheme(#lowbit.scheme<format = q4_k>) : tensor<?x64xf32>, tensor<8x40xi8> -> tensor<?x8xf32>
+// CHECK: linalg.add ins(%[[Y]], %{{.*}} : tensor<?x8xf32>, tensor<?x8xf32>)
+// REPORT: dyn.weight  64x8  q8_0
 func.func @dynamic_rows(%x: tensor<?x64xf32>, %i: tensor<?x8xf32>) -> tensor<?x8xf32> {
   %w = arith.constant {lowbit.name = "dyn.weight"} dense<1.0> : tensor<64x8xf32>
   %0 = linalg.matmul ins(%x, %w : tensor<?x64xf32>, tensor<64x8xf32>) outs(%i : tensor<?x8xf32>) -> tensor<?x8xf32>

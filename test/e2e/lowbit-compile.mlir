@@ -17,7 +17,7 @@
 // RUN: lowbit-run generate %t.so "Once upon a time" -n 30 | FileCheck %s --check-prefix=SOGEN
 // SOGEN: tokens: 1 403 407 261 378 432 383 286 261 376 298 315 421 395 317 426 338 401 396 267 337 410 408 419 292 411 322 265 282 295 433 426 385 328 432{{$}}
 // RUN: lowbit-run bench %t.so 32 -n 16 | FileCheck %s --check-prefix=SOBENCH
-// SOBENCH: prefill 32 tokens: {{[0-9.]+}} tokens/s; decode 16 tokens: {{[0-9.]+}} tokens/s ({{.*}}.so, one token per call)
+// SOBENCH: prompt 32 tokens: {{[0-9.]+}} tokens/s (batched, up to 512 per call); decode 16 tokens: {{[0-9.]+}} tokens/s (one per call) ({{.*}}.so)
 // RUN: not lowbit-run perplexity %t.missing.so %t.none 2>&1 | FileCheck %s --check-prefix=NOSO
 // NOSO: lowbit-run: error: cannot load {{.*}}missing.so
 // RUN: %cc -shared %S/Inputs/not_a_model.c -o %t.notmodel.so

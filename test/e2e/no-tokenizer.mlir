@@ -11,7 +11,7 @@
 // RUN: %cc -shared %t.dir/m.o %runtime_link -o %t.dir/m.so
 // RUN: lowbit-run bench %t.dir/m.so 8 -n 8 | FileCheck %s --check-prefix=BENCH
 // RUN: lowbit-run bench %t.dir/m.mlirbc 8 -n 8 | FileCheck %s --check-prefix=BENCH
-// BENCH: prefill 8 tokens: {{[0-9.]+}} tokens/s; decode 8 tokens: {{[0-9.]+}} tokens/s
+// BENCH: prompt 8 tokens: {{[0-9.]+}} tokens/s (batched, up to 512 per call); decode 8 tokens: {{[0-9.]+}} tokens/s (one per call)
 // RUN: not lowbit-run generate %t.dir/m.mlirbc "Once" 2>&1 | FileCheck %s --check-prefix=NOTOK
 // RUN: not lowbit-run perplexity %t.dir/m.so %t.none 2>&1 | FileCheck %s --check-prefix=NOTOK
 // RUN: not lowbit-run kld %t.dir/m.so %t.none --reference %t.dir/m.so 2>&1 | FileCheck %s --check-prefix=NOTOK

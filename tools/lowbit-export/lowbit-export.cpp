@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
@@ -55,7 +56,8 @@ int main(int argc, char **argv) {
 
   DialectRegistry registry;
   registry.insert<arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
-                  tensor::TensorDialect, lowbit::LowBitDialect>();
+                  tensor::TensorDialect, scf::SCFDialect,
+                  lowbit::LowBitDialect>();
   MLIRContext ctx(registry);
   llvm::SourceMgr sourceMgr;
   std::string parseError;

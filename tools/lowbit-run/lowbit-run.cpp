@@ -11,7 +11,9 @@
 //   lowbit-run generate <model> "<prompt>" [-n N] [--temperature T
 //       --top-k K --top-p P --seed S]   greedy unless T > 0
 //   lowbit-run bench <model> <prompt tokens> [-n decode tokens]
-//       prefill and decode speed (tokens/s)
+//       [--one-token-prompt]   prompt speed through the batched forward and
+//       decode speed one token per call (llama-bench's pp and tg, tokens/s);
+//       --one-token-prompt also times the prompt one token per call
 //   lowbit-run calibrate <model IR> <text> -o stats.gguf [--chunk N]
 //       [--layers a-b]   activation statistics of every weight's input by
 //       llama-imatrix's protocol, written as an imatrix GGUF (+ lowbit's)
@@ -105,6 +107,9 @@ static cl::opt<std::string>
 static cl::opt<bool>
     floatPath("float-path",
               cl::desc("f32 kernels even where int8 dot products exist"));
+static cl::opt<bool> oneTokenPrompt(
+    "one-token-prompt",
+    cl::desc("bench: also time the prompt fed one token per call"));
 
 static int fail(const std::string &msg) {
   llvm::errs() << "lowbit-run: error: " << msg << "\n";
@@ -221,13 +226,20 @@ static int kld(lowbit::RunnableModel &m, lowbit::RunnableModel &ref,
 static int bench(lowbit::RunnableModel &m, const std::string &promptTokens) {
   long prompt = std::strtol(promptTokens.c_str(), nullptr, 10);
   lowbit::SpeedResult r;
-  if (std::string e = lowbit::measureSpeed(m, prompt, steps, r); !e.empty())
+  if (std::string e =
+          lowbit::measureSpeed(m, prompt, steps, oneTokenPrompt, r);
+      !e.empty())
     return fail(e);
   llvm::outs() << llvm::format(
-      "prefill %ld tokens: %.1f tokens/s; decode %d tokens: %.1f tokens/s "
-      "(%s, one token per call)\n",
-      prompt, r.prefillTokensPerSecond, int(steps), r.decodeTokensPerSecond,
-      m.describe().c_str());
+      "prompt %ld tokens: %.1f tokens/s (batched, up to %ld per call); "
+      "decode %d tokens: %.1f tokens/s (one per call) (%s)\n",
+      prompt, r.prefillTokensPerSecond, long(lowbit::RunnableModel::kMaxBatch),
+      int(steps), r.decodeTokensPerSecond, m.describe().c_str());
+  if (oneTokenPrompt)
+    llvm::outs() << llvm::format(
+        "prompt %ld tokens one token per call: %.1f tokens/s (%.2fx slower)\n",
+        prompt, r.prefillOneTokenPerCallTokensPerSecond,
+        r.prefillTokensPerSecond / r.prefillOneTokenPerCallTokensPerSecond);
   return 0;
 }
 

@@ -74,12 +74,16 @@ std::vector<int32_t> generateTokens(RunnableModel &model,
 
 struct SpeedResult {
   double prefillTokensPerSecond = 0, decodeTokensPerSecond = 0;
+  /// The prompt fed one token per call (only when asked for).
+  double prefillOneTokenPerCallTokensPerSecond = 0;
 };
 
-/// Feeds `promptTokens` tokens, then decodes `steps` greedily; "" or why
+/// Feeds `promptTokens` tokens through the batched forward (llama-bench's
+/// pp), then decodes `steps` greedily one token per call (its tg); with
+/// `oneTokenPerCall`, first also the prompt one token per call. "" or why
 /// not.
 std::string measureSpeed(RunnableModel &model, long promptTokens, int steps,
-                         SpeedResult &out);
+                         bool oneTokenPerCall, SpeedResult &out);
 
 } // namespace lowbit
 

@@ -11,13 +11,12 @@ using namespace mlir;
 
 namespace lowbit {
 
-Value emitZeroMatrix(OpBuilder &b, Location loc, int64_t t, int64_t n) {
-  Type f32 = b.getF32Type();
+Value emitZeroMatrix(OpBuilder &b, Location loc, Value x, int64_t n) {
+  auto type = RankedTensorType::get(
+      {cast<RankedTensorType>(x.getType()).getDimSize(0), n}, b.getF32Type());
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  return linalg::FillOp::create(
-             b, loc, zero,
-             ValueRange{tensor::EmptyOp::create(
-                 b, loc, ArrayRef<int64_t>{t, n}, f32)})
+  return linalg::FillOp::create(b, loc, zero,
+                                ValueRange{emptyLike(b, loc, type, x)})
       .getResult(0);
 }
 
@@ -41,7 +40,7 @@ Value emitColumnContraction(OpBuilder &b, Location loc, Value input,
                                    return APInt(64, uint64_t(v));
                                  }))));
   auto gType = RankedTensorType::get({t, c}, f32);
-  Value gInit = tensor::EmptyOp::create(b, loc, gType.getShape(), f32);
+  Value gInit = emptyLike(b, loc, gType, x);
   AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   Value gathered =
       linalg::GenericOp::create(
@@ -60,7 +59,7 @@ Value emitColumnContraction(OpBuilder &b, Location loc, Value input,
 
   // y[t, n] = sum_c g[t, c] * W[n, c].
   auto yType = RankedTensorType::get({t, n}, f32);
-  Value yInit = emitZeroMatrix(b, loc, t, n);
+  Value yInit = emitZeroMatrix(b, loc, x, n);
   AffineExpr dt, dn, dc;
   bindDims(ctx, dt, dn, dc);
   Value y =

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lowbit/Dialect/LowBit/IR/MatrixView.h"
 #include "lowbit/Conversion/LowBitToLinalg/LowBitToLinalg.h"
 #include "lowbit/Quant/BlockLayout.h"
 
@@ -297,8 +298,7 @@ Value lowbit::emitQuantizedContraction(OpBuilder &b, Location loc, Value input,
   quant::RowLayout row = quant::makeRowLayout(scheme, unsigned(k));
   MLIRContext *ctx = b.getContext();
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value acc =
-      tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
+  Value acc = emptyLike(b, loc, resultType, input);
   acc = linalg::FillOp::create(b, loc, zero, acc)->getResult(0);
 
   SmallVector<AffineExpr> inExprs, outExprs;
@@ -321,11 +321,10 @@ Value lowbit::emitQuantizedContraction(OpBuilder &b, Location loc, Value input,
                     int64_t first, int64_t cols) {
     Value x = input;
     if (cols != k) {
-      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes,
+      SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)),
+          sizes = tensor::getMixedSizes(b, loc, input),
           strides(rank, b.getIndexAttr(1));
-      for (int64_t d : inType.getShape().drop_back())
-        sizes.push_back(b.getIndexAttr(d));
-      sizes.push_back(b.getIndexAttr(cols));
+      sizes.back() = b.getIndexAttr(cols);
       offsets.back() = b.getIndexAttr(first);
       x = tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
     }

@@ -26,7 +26,7 @@ Value emitSparseContraction(OpBuilder &b, Location loc, Value input,
   int64_t t = cast<RankedTensorType>(x.getType()).getDimSize(0);
   int64_t n = cast<RankedTensorType>(offsets.getType()).getDimSize(0) - 1;
   auto yType = RankedTensorType::get({t, n}, f32);
-  Value yInit = emitZeroMatrix(b, loc, t, n);
+  Value yInit = emitZeroMatrix(b, loc, x, n);
   Value y =
       linalg::GenericOp::create(
           b, loc, TypeRange{yType}, ValueRange{}, ValueRange{yInit},

@@ -29,7 +29,7 @@ Value Emitter::readGroup(Value x, Value t, Value blk) {
 
 void Emitter::prepareIntActivations(Value x) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32t = b.getF32Type();
-  forLoop(b, idx(0), idx(s.tokens), idx(1), {}, [&](Value t, ValueRange) {
+  forLoop(b, idx(0), rows, idx(1), {}, [&](Value t, ValueRange) {
     forLoop(b, idx(0), idx(nb), idx(1), {}, [&](Value blk, ValueRange) {
       Value xv = readGroup(x, t, blk);
       Value absx = math::AbsFOp::create(b, xv);
@@ -96,7 +96,7 @@ void Emitter::prepareIntActivations(Value x) {
 
 void Emitter::prepareFloatActivations(Value x) {
   int64_t Kp = l.paddedCols();
-  forLoop(b, idx(0), idx(s.tokens), idx(1), {}, [&](Value t, ValueRange) {
+  forLoop(b, idx(0), rows, idx(1), {}, [&](Value t, ValueRange) {
     forLoop(b, idx(0), idx(nb), idx(1), {}, [&](Value blk, ValueRange) {
       Value xv = readGroup(x, t, blk);
       vector::StoreOp::create(b, xv, act.padded,

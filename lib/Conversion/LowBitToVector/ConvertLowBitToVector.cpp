@@ -58,7 +58,11 @@ struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
     quant::Scheme scheme = op.getScheme().toQuantScheme();
     unsigned n = packedType.getDimSize(0);
     unsigned k = inType.getShape().back();
-    int64_t T = inType.getNumElements() / k;
+    // T is dynamic when one weight function serves decode and prefill:
+    // the decode layout then serves both (one copy of the weight), and the
+    // kernel takes T at run time.
+    int64_t T = inType.hasStaticShape() ? inType.getNumElements() / k
+                                        : ShapedType::kDynamic;
     KernelLayout layout;
     std::vector<uint8_t> repacked;
     std::string err = repackForKernel(
@@ -70,7 +74,10 @@ struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
     bool intDot = usesIntegerDot(layout, target, options.floatPath);
     if (options.report)
       op.emitRemark() << quant::printScheme(scheme) << " " << n << "x" << k
-                      << " x " << T << " token(s): "
+                      << " x "
+                      << (ShapedType::isDynamic(T) ? std::string("T")
+                                                   : std::to_string(T))
+                      << " token(s): "
                       << (intDot ? dotKindName(target.dot) : "f32 fma")
                       << ", layout " << layout.describe() << ", "
                       << repacked.size() << " bytes";
@@ -90,8 +97,12 @@ struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
         DenseResourceElementsAttr::get(wType, blobName, std::move(blob)));
     Value x = toMatrix(rewriter, loc, op.getInput());
     int64_t paddedRows = layout.paddedRows();
-    Value init = tensor::EmptyOp::create(
-        rewriter, loc, ArrayRef<int64_t>{T, paddedRows}, rewriter.getF32Type());
+    SmallVector<Value> rows;
+    if (ShapedType::isDynamic(T))
+      rows.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{T, paddedRows},
+                                rewriter.getF32Type(), rows);
     int64_t weights = int64_t(n) * k;
     bool parallel =
         options.parallelThreshold > 0 && weights >= options.parallelThreshold;
@@ -100,14 +111,18 @@ struct MatmulToKernel : public OpRewritePattern<MatmulOp> {
                   KernelLayoutAttr::get(rewriter.getContext(), layout),
                   /*float_path=*/!intDot, parallel)
                   .getResult()[0];
-    if (int64_t(n) != paddedRows)
+    if (int64_t(n) != paddedRows) {
+      OpFoldResult t = rows.empty() ? OpFoldResult(rewriter.getIndexAttr(T))
+                                    : OpFoldResult(rows[0]);
       y = tensor::ExtractSliceOp::create(
           rewriter, loc,
           RankedTensorType::get({T, int64_t(n)}, rewriter.getF32Type()), y,
-          ValueRange{}, ValueRange{}, ValueRange{},
-          rewriter.getDenseI64ArrayAttr({0, 0}),
-          rewriter.getDenseI64ArrayAttr({T, n}),
-          rewriter.getDenseI64ArrayAttr({1, 1}));
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(0),
+                                 rewriter.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{t, rewriter.getIndexAttr(n)},
+          ArrayRef<OpFoldResult>{rewriter.getIndexAttr(1),
+                                 rewriter.getIndexAttr(1)});
+    }
     rewriter.replaceOp(op, fromMatrix(rewriter, loc, y, outType));
     return success();
   }
@@ -131,8 +146,11 @@ struct SparseMatmulToKernel : public OpRewritePattern<SparseMatmulOp> {
     Value x = toMatrix(rewriter, loc, op.getInput());
     int64_t t = cast<RankedTensorType>(x.getType()).getDimSize(0);
     int64_t n = outType.getShape().back();
+    SmallVector<Value> rows;
+    if (ShapedType::isDynamic(t))
+      rows.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
     Value init = tensor::EmptyOp::create(rewriter, loc, ArrayRef<int64_t>{t, n},
-                                         rewriter.getF32Type());
+                                         rewriter.getF32Type(), rows);
     // Threads when the dense weight would get them: the rows are the same.
     int64_t weights = n * cast<RankedTensorType>(x.getType()).getDimSize(1);
     bool parallel =

@@ -45,7 +45,8 @@ Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
 std::string kernelName(const KernelConfig &c) {
   return "lowbit_kernel_" + c.layout.describe() + "_" +
          std::to_string(c.layout.rows) + "x" + std::to_string(c.layout.cols) +
-         "_t" + std::to_string(c.tokens) + (c.floatPath ? "_f32" : "_i8");
+         "_t" + (c.tokens ? std::to_string(c.tokens) : std::string("N")) +
+         (c.floatPath ? "_f32" : "_i8");
 }
 
 struct LowBitExpandKernels
@@ -86,7 +87,10 @@ struct LowBitExpandKernels
         return signalPassFailure();
       }
       KernelConfig config{op.getLayout().toKernelLayout(), target,
-                          op.getFloatPath(), unsigned(op.getTokens()),
+                          op.getFloatPath(),
+                          ShapedType::isDynamic(op.getTokens())
+                              ? 0u
+                              : unsigned(op.getTokens()),
                           op.getParallel()};
       if (std::string why = codegen::checkLayoutForTarget(config.layout, target,
                                                           config.floatPath);

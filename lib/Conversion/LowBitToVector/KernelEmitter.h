@@ -17,7 +17,10 @@
 //   func @k(%x: memref<TxKxf32, strided<[?, 1], offset: ?>>,
 //           %w: memref<BYTESxi8>, %y: memref<TxNpxf32>)
 //
-// Np is the row count padded to the layout's row groups. Structure:
+// Np is the row count padded to the layout's row groups. T may be dynamic
+// (`?`, one weight function serving decode and prefill): the kernel then
+// runs the T = 1 body (the decode mat-vec) when one row comes, else the
+// same loops with T read at run time. Structure:
 //
 //   prepare activations once per call:
 //     int path:   per group of G: int8 codes (replicated to a register),
@@ -54,7 +57,7 @@ struct KernelConfig {
   codegen::KernelLayout layout;
   codegen::KernelTarget target;
   bool floatPath = false; ///< decode to f32 instead of int8 dot products
-  unsigned tokens = 1;    ///< T: rows of x (1 = decode mat-vec)
+  unsigned tokens = 1; ///< T: rows of x (1 = decode mat-vec, 0 = at run time)
   bool parallel = false;  ///< row groups on OpenMP threads
 };
 
@@ -101,6 +104,7 @@ private:
   unsigned G, R, W, nb, A, L, Lf;
   ActBuffers act;
   Value table; ///< memref<2^bits x f32> of a float codebook
+  Value rows;  ///< T as an index (a constant unless T is dynamic)
 
   Value idx(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
   Value f32(float v) {
@@ -136,8 +140,8 @@ private:
   Value avx2Dot(Value codes, Value acts);
   void emitIteration(Value w, Value y, Value i);
   void emitRowGroups(Value w, Value y, ArrayRef<Value> gs);
-  void emitTileLoop(Value w, Value y, ArrayRef<Value> gs, unsigned begin,
-                    unsigned end, unsigned tile);
+  void emitTileLoop(Value w, Value y, ArrayRef<Value> gs, Value begin,
+                    Value end, unsigned tile);
   SmallVector<Value> initialAccumulators(unsigned tile);
   /// Decode kernels on large weights read two row groups half the weight
   /// apart per iteration: two memory streams per thread.

@@ -39,7 +39,7 @@ SmallVector<Value> lowbit::kernels::forLoop(
 FunctionType lowbit::kernels::kernelType(MLIRContext *ctx,
                                          const KernelConfig &c) {
   const KernelLayout &l = c.layout;
-  int64_t T = c.tokens;
+  int64_t T = c.tokens ? int64_t(c.tokens) : ShapedType::kDynamic;
   auto f32 = Float32Type::get(ctx);
   auto strided = StridedLayoutAttr::get(ctx, ShapedType::kDynamic,
                                         {ShapedType::kDynamic, 1});
@@ -59,31 +59,61 @@ func::FuncOp lowbit::kernels::emitKernel(OpBuilder &builder, Location loc,
   OpBuilder body(fn.getContext());
   body.setInsertionPointToStart(entry);
   LocBuilder b(loc, body);
-  Emitter(b, c).emitBody(entry->getArgument(0), entry->getArgument(1),
-                         entry->getArgument(2));
+  Value x = entry->getArgument(0), w = entry->getArgument(1),
+        y = entry->getArgument(2);
+  if (c.tokens != 0) {
+    Emitter(b, c).emitBody(x, w, y);
+    func::ReturnOp::create(b);
+    return fn;
+  }
+  // T at run time: one row is a decode mat-vec (its own loop shape, two
+  // memory streams); more rows take the token-tiled loops. Both compute
+  // each row in the same order, so results do not depend on the path.
+  Value t = memref::DimOp::create(b, x, 0);
+  Value one = arith::CmpIOp::create(b, arith::CmpIPredicate::eq, t,
+                                    arith::ConstantIndexOp::create(b, 1));
+  auto branch = scf::IfOp::create(b, one, /*withElseRegion=*/true);
+  {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(branch.thenBlock());
+    KernelConfig decode = c;
+    decode.tokens = 1;
+    FunctionType single = kernelType(builder.getContext(), decode);
+    Value x1 = memref::CastOp::create(b, single.getInput(0), x);
+    Value y1 = memref::CastOp::create(b, single.getInput(2), y);
+    Emitter(b, decode).emitBody(x1, w, y1);
+    b.setInsertionPointToStart(branch.elseBlock());
+    Emitter(b, c).emitBody(x, w, y);
+  }
   func::ReturnOp::create(b);
   return fn;
 }
 
 void Emitter::emitBody(Value x, Value w, Value y) {
   Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32t = b.getF32Type();
-  int64_t T = s.tokens;
+  // Scratch of `n` elements per token.
   auto alloc = [&](int64_t n, Type t) -> Value {
-    return memref::AllocOp::create(b, MemRefType::get({n}, t),
-                                   b.getI64IntegerAttr(64));
+    if (s.tokens)
+      return memref::AllocOp::create(
+          b, MemRefType::get({int64_t(s.tokens) * n}, t),
+          b.getI64IntegerAttr(64));
+    return memref::AllocOp::create(
+        b, MemRefType::get({ShapedType::kDynamic}, t),
+        ValueRange{scaled(rows, n)}, b.getI64IntegerAttr(64));
   };
+  rows = s.tokens ? idx(s.tokens) : Value(memref::DimOp::create(b, x, 0));
   if (intDot) {
-    act.codes = alloc(T * nb * A, i8);
+    act.codes = alloc(nb * A, i8);
     if (!quad)
-      act.corr = alloc(T * nb * (A / 4), i32);
-    act.scale = alloc(T * nb, f32t);
+      act.corr = alloc(nb * (A / 4), i32);
+    act.scale = alloc(nb, f32t);
     if (l.hasMin)
-      act.sum = alloc(T * nb, f32t);
+      act.sum = alloc(nb, f32t);
     if (quad)
-      act.total = alloc(T * nb, i32);
+      act.total = alloc(nb, i32);
     prepareIntActivations(x);
   } else {
-    act.padded = alloc(T * int64_t(l.paddedCols()), f32t);
+    act.padded = alloc(int64_t(l.paddedCols()), f32t);
     prepareFloatActivations(x);
     if (!l.table.empty()) {
       // The codebook as a constant global the float path gathers from.
@@ -146,12 +176,19 @@ void Emitter::emitIteration(Value w, Value y, Value i) {
 
 void Emitter::emitRowGroups(Value w, Value y, ArrayRef<Value> gs) {
   unsigned maxTile = quad ? 8 : intDot ? 4 : 2;
-  unsigned T = s.tokens;
-  unsigned tile = std::min(maxTile, T);
-  unsigned main = T / tile * tile;
-  emitTileLoop(w, y, gs, 0, main, tile);
-  if (main < T)
-    emitTileLoop(w, y, gs, main, T, 1);
+  if (s.tokens) {
+    unsigned T = s.tokens;
+    unsigned tile = std::min(maxTile, T);
+    unsigned main = T / tile * tile;
+    emitTileLoop(w, y, gs, idx(0), idx(main), tile);
+    if (main < T)
+      emitTileLoop(w, y, gs, idx(main), rows, 1);
+    return;
+  }
+  // T at run time: whole tiles, then the rest one token at a time.
+  Value main = mul(arith::DivUIOp::create(b, rows, idx(maxTile)), idx(maxTile));
+  emitTileLoop(w, y, gs, idx(0), main, maxTile);
+  emitTileLoop(w, y, gs, main, rows, 1);
 }
 
 SmallVector<Value> Emitter::initialAccumulators(unsigned tile) {
@@ -177,9 +214,9 @@ SmallVector<Value> Emitter::initialAccumulators(unsigned tile) {
   return init;
 }
 
-void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs, unsigned begin,
-                           unsigned end, unsigned tile) {
-  forLoop(b, idx(begin), idx(end), idx(tile), {}, [&](Value t0, ValueRange) {
+void Emitter::emitTileLoop(Value w, Value y, ArrayRef<Value> gs, Value begin,
+                           Value end, unsigned tile) {
+  forLoop(b, begin, end, idx(tile), {}, [&](Value t0, ValueRange) {
     SmallVector<Value> init;
     for (size_t k = 0; k < gs.size(); ++k)
       llvm::append_range(init, initialAccumulators(tile));

@@ -23,10 +23,10 @@ void expandSparseKernel(KernelSparseMatmulOp op, unsigned vectorBytes) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   Type f32 = b.getF32Type(), i32 = b.getI32Type();
-  auto xType = cast<MemRefType>(op.getInput().getType());
   auto vType = cast<MemRefType>(op.getValues().getType());
   auto cType = cast<MemRefType>(op.getColumns().getType());
-  int64_t tokens = xType.getDimSize(0);
+  // T may be dynamic (one weight function for decode and prefill).
+  Value tokens = memref::DimOp::create(b, loc, op.getInput(), 0);
   int64_t rows = cast<MemRefType>(op.getInit().getType()).getDimSize(1);
   int64_t lanes = std::max<int64_t>(4, vectorBytes / 4);
   auto accType = VectorType::get({lanes}, f32);
@@ -87,7 +87,7 @@ void expandSparseKernel(KernelSparseMatmulOp op, unsigned vectorBytes) {
     Value tailMask = vector::CreateMaskOp::create(b, loc, maskType,
                                                   ValueRange{rest});
     scf::ForOp::create(
-        b, loc, idx(b, 0), idx(b, tokens), idx(b, 1), ValueRange{},
+        b, loc, idx(b, 0), tokens, idx(b, 1), ValueRange{},
         [&](OpBuilder &b, Location, Value t, ValueRange) {
           Value zero = splat(b, accType, b.getF32FloatAttr(0));
           Value acc =

@@ -28,15 +28,19 @@ using namespace mlir;
 
 namespace {
 
-/// y[t, n] += x[t, k] * W[n, k], W f32/f16/bf16, x and y f32, all static.
+/// y[t, n] += x[t, k] * W[n, k], W f32/f16/bf16, x and y f32, all static
+/// but the token count T (dynamic when one weight function serves decode
+/// and prefill).
 struct FloatContraction {
   Value x, w, y;
   int64_t tokens, rows, cols;
 };
 
-bool isStatic2D(Value v) {
+/// A 2-D memref, static but for the rows when `dynamicRows`.
+bool isStatic2D(Value v, bool dynamicRows = false) {
   auto type = dyn_cast<MemRefType>(v.getType());
-  return type && type.getRank() == 2 && type.hasStaticShape();
+  return type && type.getRank() == 2 && !type.isDynamicDim(1) &&
+         (dynamicRows || !type.isDynamicDim(0));
 }
 
 /// The body must be exactly [extf(w)]; mulf(x, w); addf(y, product); yield.
@@ -89,7 +93,7 @@ std::optional<FloatContraction> match(linalg::GenericOp op) {
     return std::nullopt;
   FloatContraction c{op.getDpsInputs()[0], op.getDpsInputs()[1],
                      op.getDpsInits()[0], 0, 0, 0};
-  if (!isStatic2D(c.x) || !isStatic2D(c.w) || !isStatic2D(c.y))
+  if (!isStatic2D(c.x, true) || !isStatic2D(c.w) || !isStatic2D(c.y, true))
     return std::nullopt;
   auto elem = [](Value v) {
     return cast<MemRefType>(v.getType()).getElementType();
@@ -123,6 +127,9 @@ void emit(OpBuilder &b, Location loc, const FloatContraction &c,
                                              accType, b.getF32FloatAttr(0)));
   Value padX = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   Value padW = arith::ConstantOp::create(b, loc, b.getFloatAttr(wElem, 0));
+  Value tokens = ShapedType::isDynamic(c.tokens)
+                     ? Value(memref::DimOp::create(b, loc, c.x, 0))
+                     : idx(c.tokens);
   int64_t unrolled = c.cols / (4 * lanes) * 4 * lanes;
   int64_t whole = c.cols / lanes * lanes;
 
@@ -140,7 +147,7 @@ void emit(OpBuilder &b, Location loc, const FloatContraction &c,
 
   auto row = [&](OpBuilder &b, Location loc, Value n) {
     scf::ForOp::create(
-        b, loc, idx(0), idx(c.tokens), idx(1), ValueRange{},
+        b, loc, idx(0), tokens, idx(1), ValueRange{},
         [&](OpBuilder &b, Location loc, Value t, ValueRange) {
           Value acc = zero;
           if (unrolled > 0) {

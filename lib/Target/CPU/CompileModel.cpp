@@ -69,6 +69,36 @@ std::string readModelShape(func::FuncOp forward, ModelShape &shape) {
   return "";
 }
 
+/// "" when @forward_batch has the signature the C header calls it with:
+/// (tensor<?xi32> tokens, index pos, index all, kcache, vcache) ->
+/// tensor<?xVxf32>, caches and V those of @forward.
+std::string checkBatchSignature(func::FuncOp batch, func::FuncOp forward) {
+  FunctionType type = batch.getFunctionType(),
+               one = forward.getFunctionType();
+  auto tokens = dyn_cast<RankedTensorType>(type.getInputs().empty()
+                                               ? Type()
+                                               : type.getInput(0));
+  auto logits = type.getNumResults() == 1
+                    ? dyn_cast<RankedTensorType>(type.getResult(0))
+                    : RankedTensorType();
+  auto oneLogits = cast<RankedTensorType>(one.getResult(0));
+  if (type.getNumInputs() == 5 && tokens && tokens.getRank() == 1 &&
+      tokens.isDynamicDim(0) && tokens.getElementType().isInteger(32) &&
+      type.getInput(1).isIndex() && type.getInput(2).isIndex() &&
+      type.getInput(3) == one.getInput(2) &&
+      type.getInput(4) == one.getInput(3) && logits &&
+      logits.getRank() == 2 && logits.isDynamicDim(0) &&
+      logits.getDimSize(1) == oneLogits.getDimSize(1) &&
+      logits.getElementType().isF32())
+    return "";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return "@forward_batch must be (tensor<?xi32> tokens, index pos, index "
+         "all, kcache, vcache as @forward's) -> tensor<?xVxf32>, got " +
+         s;
+}
+
 /// The weights file's path: as asked, or the object's with .weights.
 std::string weightsFilePath(const CompileOptions &o) {
   if (!o.weightsPath.empty())
@@ -103,11 +133,17 @@ std::string compileModel(ModuleOp module, llvm::TargetMachine &tm,
   if (forward) {
     if (std::string e = readModelShape(forward, shape); !e.empty())
       return e;
-    // Only forward is the model's entry point: functions it does not reach
-    // (e.g. token_embd as a classifier when output.weight exists) are
-    // dropped below with their weights.
+    auto batch = module.lookupSymbol<func::FuncOp>("forward_batch");
+    if (!batch)
+      return "the module has @forward but no @forward_batch (model IR from "
+             "an older lowbit-import: import the model again)";
+    if (std::string e = checkBatchSignature(batch, forward); !e.empty())
+      return e;
+    // forward and forward_batch are the model's entry points: functions
+    // they do not reach (e.g. token_embd as a classifier when output.weight
+    // exists) are dropped below with their weights.
     for (auto fn : module.getOps<func::FuncOp>())
-      if (fn != forward && fn.isPublic())
+      if (fn != forward && fn != batch && fn.isPublic())
         fn.setPrivate();
     // Model IR without a tokenizer (hand-written tests) still compiles.
     std::string ignored;
@@ -162,11 +198,12 @@ std::string compileModel(ModuleOp module, llvm::TargetMachine &tm,
     return "translation to LLVM IR failed";
   bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
   if (forward) {
-    // A model exports forward and its C interface; kernels and per-weight
-    // functions become internal (inlinable, not exported from a library).
+    // A model exports its two entry points' C interfaces; kernels and
+    // per-weight functions become internal (inlinable, not exported from a
+    // library).
     for (llvm::Function &f : *llvmModule)
-      if (!f.isDeclaration() && f.getName() != "forward" &&
-          f.getName() != abiName(AbiSymbol::Forward))
+      if (!f.isDeclaration() && f.getName() != abiName(AbiSymbol::Forward) &&
+          f.getName() != abiName(AbiSymbol::ForwardBatch))
         f.setLinkage(llvm::GlobalValue::InternalLinkage);
     addModelInfo(*llvmModule, shape, tokenizer ? &*tokenizer : nullptr);
   }

@@ -47,7 +47,13 @@ std::string headerTemplate(const ModelShape &shape, bool hasTokenizer,
 
 struct lowbit_memref2 { float *allocated, *aligned; int64_t offset, sizes[2], strides[2]; };
 struct lowbit_memref3 { float *allocated, *aligned; int64_t offset, sizes[3], strides[3]; };
+struct lowbit_tokens { int32_t *allocated, *aligned; int64_t offset, sizes[1], strides[1]; };
 @decl:Forward@;
+@decl:ForwardBatch@;
+
+/* Tokens per batched call (llama.cpp's default micro-batch): longer runs
+ * are split, which bounds the activations' memory. */
+#define LOWBIT_MODEL_MAX_BATCH 512
 
 /* Exported by the object too, for programs that load it dynamically. */
 extern @decl:Dims@; /* layers, context, kv_dim, vocab */
@@ -160,27 +166,61 @@ static inline void lowbit_model_free(lowbit_model *m) {
   free(m);
 }
 
-/* Runs `count` tokens starting at position `pos`; writes the logits of the
- * last one (LOWBIT_MODEL_VOCAB floats). No pointer may be NULL. Returns 0, or
- * -1 when an argument is NULL, the tokens do not fit the context or a token
- * is out of range; everything is checked before anything runs, so a refused
- * call changes nothing (the KV cache and logits stay as they were). */
-static inline int lowbit_model_forward(lowbit_model *m, const int32_t *tokens,
-                                       int64_t count, int64_t pos, float *logits) {
+/* Runs `count` tokens at positions pos, pos + 1, ...: one token through the
+ * one-token entry, more through the batched one (up to
+ * LOWBIT_MODEL_MAX_BATCH tokens per call). Writes the logits of every token
+ * (count x LOWBIT_MODEL_VOCAB floats) when `all`, else of the last. */
+static inline int lowbit_model_run_(lowbit_model *m, const int32_t *tokens,
+                                    int64_t count, int64_t pos, float *logits,
+                                    int all) {
   if (!m || !tokens || !logits || count <= 0 || pos < 0 || pos > m->context ||
       count > m->context - pos)
     return -1;
   for (int64_t i = 0; i < count; ++i)
     if (tokens[i] < 0 || tokens[i] >= LOWBIT_MODEL_VOCAB)
       return -1;
-  for (int64_t i = 0; i < count; ++i) {
+  if (count == 1) {
     struct lowbit_memref2 out;
-    @Forward@(&out, tokens[i], pos + i, &m->k, &m->v);
-    if (i == count - 1)
-      memcpy(logits, out.aligned, sizeof(float) * LOWBIT_MODEL_VOCAB);
+    @Forward@(&out, tokens[0], pos, &m->k, &m->v);
+    memcpy(logits, out.aligned + out.offset, sizeof(float) * LOWBIT_MODEL_VOCAB);
+    free(out.allocated);
+    return 0;
+  }
+  for (int64_t first = 0; first < count; first += LOWBIT_MODEL_MAX_BATCH) {
+    int64_t n = count - first < LOWBIT_MODEL_MAX_BATCH ? count - first
+                                                       : LOWBIT_MODEL_MAX_BATCH;
+    int32_t *block = (int32_t *)(tokens + first);
+    struct lowbit_tokens in = {block, block, 0, {n}, {1}};
+    struct lowbit_memref2 out;
+    @ForwardBatch@(&out, &in, pos + first, all, &m->k, &m->v);
+    if (all)
+      memcpy(logits + first * LOWBIT_MODEL_VOCAB, out.aligned + out.offset,
+             sizeof(float) * (size_t)n * LOWBIT_MODEL_VOCAB);
+    else if (first + n == count)
+      memcpy(logits, out.aligned + out.offset, sizeof(float) * LOWBIT_MODEL_VOCAB);
     free(out.allocated);
   }
   return 0;
+}
+
+/* Runs `count` tokens starting at position `pos` (a prompt goes through the
+ * batched kernels); writes the logits of the last one (LOWBIT_MODEL_VOCAB
+ * floats). No pointer may be NULL. Returns 0, or -1 when an argument is
+ * NULL, the tokens do not fit the context or a token is out of range;
+ * everything is checked before anything runs, so a refused call changes
+ * nothing (the KV cache and logits stay as they were). */
+static inline int lowbit_model_forward(lowbit_model *m, const int32_t *tokens,
+                                       int64_t count, int64_t pos, float *logits) {
+  return lowbit_model_run_(m, tokens, count, pos, logits, 0);
+}
+
+/* As lowbit_model_forward, but writes the logits of every token: `logits`
+ * holds count x LOWBIT_MODEL_VOCAB floats, row i those after tokens[i]
+ * (perplexity, KLD). */
+static inline int lowbit_model_forward_all(lowbit_model *m, const int32_t *tokens,
+                                           int64_t count, int64_t pos,
+                                           float *logits) {
+  return lowbit_model_run_(m, tokens, count, pos, logits, 1);
 }
 
 #if LOWBIT_MODEL_HAS_TOKENIZER

@@ -28,9 +28,10 @@ mlir::Value emitColumnContraction(mlir::OpBuilder &b, mlir::Location loc,
                                   llvm::ArrayRef<int64_t> columns,
                                   mlir::RankedTensorType resultType);
 
-/// A T x N f32 tensor filled with zeros (linalg.fill), a contraction's init.
-mlir::Value emitZeroMatrix(mlir::OpBuilder &b, mlir::Location loc, int64_t t,
-                           int64_t n);
+/// A T x N f32 tensor filled with zeros (linalg.fill), a contraction's
+/// init, with the T rows of the matrix `x` (dynamic or not).
+mlir::Value emitZeroMatrix(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value x, int64_t n);
 
 /// lowbit.sparse_matmul as upstream ops: a linalg.generic over [T, N]
 /// whose body sums row n of the CSR matrix in order with scf.for.

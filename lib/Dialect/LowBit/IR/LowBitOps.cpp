@@ -106,6 +106,16 @@ static LogicalResult verifyActivations(Operation *op, RankedTensorType input,
     return op->emitOpError("input and result must be f32");
   if (input.getRank() < 1)
     return op->emitOpError("input must have rank >= 1");
+  // Only the rows (tokens) may be dynamic: one op serves any batch.
+  for (RankedTensorType t : {input, result})
+    for (int64_t d = 1; d < t.getRank(); ++d)
+      if (t.isDynamicDim(d))
+        return op->emitOpError("only the leading (token) dimension may be "
+                               "dynamic, got ")
+               << t;
+  if (input.getRank() == 1 && input.isDynamicDim(0))
+    return op->emitOpError("a rank-1 input is one row of K: it must be "
+                           "static");
   return success();
 }
 
@@ -262,7 +272,8 @@ LogicalResult SparseMatmulOp::verify() {
 }
 
 /// A kernel op's form: operands all tensors (one result, the init's type)
-/// or all memrefs (no result), every shape static.
+/// or all memrefs (no result), every shape static but the rows (tokens) of
+/// the input and init.
 static LogicalResult verifyKernelForm(Operation *op) {
   SmallVector<ShapedType> all;
   for (Value v : op->getOperands())
@@ -280,8 +291,17 @@ static LogicalResult verifyKernelForm(Operation *op) {
     return op->emitOpError(tensors ? "on tensors returns one result of the "
                                      "init's type"
                                    : "on memrefs returns nothing");
-  if (!llvm::all_of(all, [](ShapedType t) { return t.hasStaticShape(); }))
-    return op->emitOpError("shapes must be static");
+  // Rows (tokens) of the input and init may be dynamic, nothing else.
+  auto staticBut = [](ShapedType t, int64_t free) {
+    for (int64_t d = 0; d < t.getRank(); ++d)
+      if (t.isDynamicDim(d) && d != free)
+        return false;
+    return true;
+  };
+  for (auto [i, t] : llvm::enumerate(all))
+    if (!staticBut(t, i == 0 || i + 1 == all.size() ? 0 : -1))
+      return op->emitOpError("shapes must be static but for the rows of the "
+                             "input and init");
   return success();
 }
 
@@ -325,7 +345,8 @@ LogicalResult KernelMatmulOp::verify() {
     return failure();
   codegen::KernelLayout l = getLayout().toKernelLayout();
   if (input.getRank() != 2 || !input.getElementType().isF32() ||
-      input.getDimSize(1) != int64_t(l.cols) || input.getDimSize(0) < 1)
+      input.getDimSize(1) != int64_t(l.cols) ||
+      (!input.isDynamicDim(0) && input.getDimSize(0) < 1))
     return emitOpError("input must be T x ")
            << l.cols << " f32 with T >= 1, got " << input;
   if (weight.getRank() != 1 || !weight.getElementType().isInteger(8) ||

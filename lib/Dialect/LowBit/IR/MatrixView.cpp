@@ -28,8 +28,9 @@ Value toMatrix(OpBuilder &b, Location loc, Value v) {
   if (r == 2)
     return v;
   int64_t k = type.getShape().back();
-  auto target = RankedTensorType::get({type.getNumElements() / k, k},
-                                      type.getElementType());
+  int64_t t = type.hasStaticShape() ? type.getNumElements() / k
+                                    : ShapedType::kDynamic;
+  auto target = RankedTensorType::get({t, k}, type.getElementType());
   if (r == 1)
     return tensor::ExpandShapeOp::create(b, loc, target, v, matrixFolding(r));
   return tensor::CollapseShapeOp::create(b, loc, target, v, matrixFolding(r));
@@ -42,6 +43,16 @@ Value fromMatrix(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
   if (r == 1)
     return tensor::CollapseShapeOp::create(b, loc, type, v, matrixFolding(r));
   return tensor::ExpandShapeOp::create(b, loc, type, v, matrixFolding(r));
+}
+
+Value emptyLike(OpBuilder &b, Location loc, RankedTensorType type,
+                Value like) {
+  SmallVector<Value> dynamic;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      dynamic.push_back(tensor::DimOp::create(b, loc, like, d));
+  return tensor::EmptyOp::create(b, loc, type.getShape(),
+                                 type.getElementType(), dynamic);
 }
 
 } // namespace lowbit

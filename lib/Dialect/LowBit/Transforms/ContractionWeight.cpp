@@ -55,9 +55,8 @@ std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
     whyNot = msg;
     return std::nullopt;
   };
-  for (Value v : op->getOperands())
-    if (!cast<ShapedType>(v.getType()).hasStaticShape())
-      return fail("dynamic shapes are not supported");
+  // Only the activation rows (M, the token count) may be dynamic: one
+  // weight function then serves decode and batched prefill.
   if (!cast<ShapedType>(op->getResult(0).getType()).getElementType().isF32() ||
       !cast<ShapedType>(op.getDpsInputs()[1 - w.weightOperand].getType())
            .getElementType()
@@ -94,9 +93,10 @@ std::optional<ContractionWeight> matchContractionWeight(linalg::LinalgOp op,
   }
   if (w.kDim < 0 || w.nDim < 0)
     return fail("the weight needs one reduction and one output dimension");
-  if (ShapedType::isDynamic(sizes[w.kDim]) ||
-      ShapedType::isDynamic(sizes[w.nDim]))
-    return fail("dynamic shapes are not supported");
+  for (unsigned d = 0; d < op.getNumLoops(); ++d)
+    if (ShapedType::isDynamic(sizes[d]) && int64_t(d) != w.mDim)
+      return fail("dynamic shapes are not supported (only the activation "
+                  "rows may be dynamic)");
   w.k = sizes[w.kDim];
   w.n = sizes[w.nDim];
   w.m = w.mDim >= 0 ? sizes[w.mDim] : 1;
@@ -129,8 +129,13 @@ Value buildFloatContraction(OpBuilder &b, Location loc, Value input,
                                              utils::IteratorType::parallel);
   iterators.push_back(utils::IteratorType::reduction);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0.0f));
-  Value init =
-      tensor::EmptyOp::create(b, loc, resultType.getShape(), b.getF32Type());
+  // Dynamic leading dimensions (the token count) are the input's.
+  SmallVector<Value> dynamicSizes;
+  for (unsigned d = 0; d < outer; ++d)
+    if (resultType.isDynamicDim(d))
+      dynamicSizes.push_back(tensor::DimOp::create(b, loc, input, d));
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       b.getF32Type(), dynamicSizes);
   init = linalg::FillOp::create(b, loc, zero, init)->getResult(0);
   bool widen = !cast<RankedTensorType>(weight.getType()).getElementType().isF32();
   return linalg::GenericOp::create(

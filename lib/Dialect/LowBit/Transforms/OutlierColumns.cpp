@@ -1,5 +1,6 @@
 //===- OutlierColumns.cpp - The IR of a contraction with a side path ------===//
 
+#include "lowbit/Dialect/LowBit/IR/MatrixView.h"
 #include "lowbit/Dialect/LowBit/Transforms/OutlierColumns.h"
 #include "lowbit/Dialect/LowBit/IR/LowBit.h"
 
@@ -27,8 +28,7 @@ Value maskInputColumns(OpBuilder &b, Location loc, Value input,
   AffineMap last = AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, ctx));
   return linalg::GenericOp::create(
              b, loc, TypeRange{inType}, ValueRange{input, mask},
-             ValueRange{tensor::EmptyOp::create(b, loc, inType.getShape(),
-                                                inType.getElementType())},
+             ValueRange{emptyLike(b, loc, inType, input)},
              ArrayRef<AffineMap>{identity, last, identity},
              SmallVector<utils::IteratorType>(rank,
                                               utils::IteratorType::parallel),
@@ -48,8 +48,7 @@ Value addResults(OpBuilder &b, Location loc, Value mainResult, Value s) {
   auto resultType = cast<RankedTensorType>(mainResult.getType());
   return linalg::AddOp::create(
              b, loc, ValueRange{mainResult, s},
-             ValueRange{tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                                b.getF32Type())})
+             ValueRange{emptyLike(b, loc, resultType, mainResult)})
       ->getResult(0);
 }
 

@@ -43,9 +43,9 @@ Value permute(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm) {
   if (identity)
     return v;
   auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape;
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, v), shape;
   for (int64_t p : perm)
-    shape.push_back(type.getDimSize(p));
+    shape.push_back(sizes[p]);
   Value init = tensor::EmptyOp::create(b, loc, shape, type.getElementType());
   return linalg::TransposeOp::create(b, loc, v, init, perm)->getResult(0);
 }
@@ -520,7 +520,7 @@ struct BlockScaleSelection : public PassBase<Derived> {
           linalg::AddOp::create(
               b, loc, ValueRange{result, init},
               ValueRange{tensor::EmptyOp::create(
-                  b, loc, cast<RankedTensorType>(init.getType()).getShape(),
+                  b, loc, tensor::getMixedSizes(b, loc, init),
                   b.getF32Type())})
               ->getResult(0);
     op->getResult(0).replaceAllUsesWith(result);

@@ -1,5 +1,6 @@
 /* Hostile calls of a compiled model's C API: each is refused with -1 and
- * changes nothing; prints "ok" when every check holds. */
+ * changes nothing; a prompt through the batched entry gives bit for bit the
+ * logits of one token per call; prints "ok" when every check holds. */
 #include "lowbit_model.h"
 
 #include <math.h>
@@ -7,6 +8,9 @@
 #include <stdio.h>
 
 static float a[LOWBIT_MODEL_VOCAB], b[LOWBIT_MODEL_VOCAB];
+/* 11 tokens: two whole kernel tiles of 4 and a tail of 3. */
+#define SEQ 11
+static float all[SEQ * LOWBIT_MODEL_VOCAB], last[LOWBIT_MODEL_VOCAB];
 
 #define CHECK(c)                                                               \
   do {                                                                         \
@@ -35,6 +39,29 @@ int main(void) {
   CHECK(lowbit_model_forward(fresh, &one, 1, 1, b) == 0);
   for (int i = 0; i < LOWBIT_MODEL_VOCAB; ++i)
     CHECK(a[i] == b[i] && !isnan(a[i]));
+  /* The batched entry: refused like the one-token one, nothing run. */
+  int32_t seq[SEQ] = {1, 400, 7, 311, 25, 90, 2, 480, 64, 128, 5};
+  int32_t badSeq[SEQ] = {1, 400, 7, 311, 25, 90, 2, 480, 64, 128, 512};
+  lowbit_model *batched = lowbit_model_create(LOWBIT_MODEL_CONTEXT);
+  lowbit_model *single = lowbit_model_create(LOWBIT_MODEL_CONTEXT);
+  CHECK(batched && single);
+  CHECK(lowbit_model_forward_all(batched, badSeq, SEQ, 0, all) == -1);
+  CHECK(lowbit_model_forward_all(batched, seq, SEQ, LOWBIT_MODEL_CONTEXT - 1, all) == -1);
+  CHECK(lowbit_model_forward_all(batched, NULL, SEQ, 0, all) == -1);
+  CHECK(lowbit_model_forward_all(batched, seq, SEQ, 0, NULL) == -1);
+  /* Every row equals one token per call, bit for bit; the last-logits
+   * entry equals the last row. */
+  CHECK(lowbit_model_forward_all(batched, seq, SEQ, 0, all) == 0);
+  for (int t = 0; t < SEQ; ++t) {
+    CHECK(lowbit_model_forward(single, &seq[t], 1, t, a) == 0);
+    for (int i = 0; i < LOWBIT_MODEL_VOCAB; ++i)
+      CHECK(all[t * LOWBIT_MODEL_VOCAB + i] == a[i] && !isnan(a[i]));
+  }
+  CHECK(lowbit_model_forward(fresh, seq, SEQ, 0, last) == 0);
+  for (int i = 0; i < LOWBIT_MODEL_VOCAB; ++i)
+    CHECK(last[i] == all[(SEQ - 1) * LOWBIT_MODEL_VOCAB + i]);
+  lowbit_model_free(batched);
+  lowbit_model_free(single);
 #if LOWBIT_MODEL_HAS_TOKENIZER
   char piece[16];
   CHECK(lowbit_model_token_piece(400, NULL, 16) == -1);

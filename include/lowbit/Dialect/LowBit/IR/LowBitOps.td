@@ -57,9 +57,9 @@ def LowBit_MatmulOp : LowBit_Op<"matmul", [Pure]> {
         : tensor<4x64xf32>, tensor<32x68xi8> -> tensor<4x32xf32>
     ```
   }];
-  let arguments = (ins AnyStaticShapeTensor:$input, AnyStaticShapeTensor:$packed,
+  let arguments = (ins AnyRankedTensor:$input, AnyStaticShapeTensor:$packed,
                        LowBit_SchemeAttr:$scheme);
-  let results = (outs AnyStaticShapeTensor:$result);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $input `,` $packed `scheme` `(` qualified($scheme) `)` attr-dict `:` type($input) `,`
     type($packed) `->` type($result)
@@ -83,10 +83,10 @@ def LowBit_ColumnMatmulOp : LowBit_Op<"column_matmul", [Pure]> {
         : tensor<1x64xf32>, tensor<32x3xf16> -> tensor<1x32xf32>
     ```
   }];
-  let arguments = (ins AnyStaticShapeTensor:$input,
+  let arguments = (ins AnyRankedTensor:$input,
                        AnyStaticShapeTensor:$weight,
                        DenseI64ArrayAttr:$columns);
-  let results = (outs AnyStaticShapeTensor:$result);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight `columns` $columns attr-dict `:` type($input) `,`
     type($weight) `->` type($result)
@@ -112,11 +112,11 @@ def LowBit_SparseMatmulOp : LowBit_Op<"sparse_matmul", [Pure]> {
           -> tensor<1x32xf32>
     ```
   }];
-  let arguments = (ins AnyStaticShapeTensor:$input,
+  let arguments = (ins AnyRankedTensor:$input,
                        AnyStaticShapeTensor:$values,
                        AnyStaticShapeTensor:$columns,
                        AnyStaticShapeTensor:$offsets);
-  let results = (outs AnyStaticShapeTensor:$result);
+  let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = [{
     $input `,` $values `,` $columns `,` $offsets attr-dict `:` type($input)
     `,` type($values) `,` type($columns) `,` type($offsets) `->` type($result)

@@ -24,7 +24,7 @@ struct ContractionWeight {
   mlir::arith::ConstantOp weightConstant;
   /// Loop dimensions; -1 when absent.
   int64_t batchDim = -1, mDim = -1, nDim = -1, kDim = -1;
-  int64_t batch = 1, m = 1, n = 1, k = 1; ///< their sizes
+  int64_t batch = 1, m = 1, n = 1, k = 1; ///< their sizes (m may be dynamic)
   std::string name; ///< the weight's name (lowbit.name) or a made-up one
 };
 
