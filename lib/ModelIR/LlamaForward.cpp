@@ -226,10 +226,13 @@ func.func private @lowbit_attention(%q: tensor<1x$Dxf32>, %k: tensor<?x$KVDxf32>
   } -> tensor<$Hx?xf32>
   %e5 = tensor.empty() : tensor<$Hx$HSxf32>
   %z5 = linalg.fill ins(%zero : f32) outs(%e5 : tensor<$Hx$HSxf32>) -> tensor<$Hx$HSxf32>
-  %out = linalg.generic {indexing_maps = [affine_map<(h, j, t) -> (h, t)>,
-                                          affine_map<(h, j, t) -> (t, (h floordiv $G) * $HS + j)>,
-                                          affine_map<(h, j, t) -> (h, j)>],
-                         iterator_types = ["parallel", "parallel", "reduction"]}
+  // Positions t outside the head's columns j: the inner loop runs along
+  // contiguous rows of V (vectorizable) while each output still sums its
+  // positions in order.
+  %out = linalg.generic {indexing_maps = [affine_map<(h, t, j) -> (h, t)>,
+                                          affine_map<(h, t, j) -> (t, (h floordiv $G) * $HS + j)>,
+                                          affine_map<(h, t, j) -> (h, j)>],
+                         iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%p, %v : tensor<$Hx?xf32>, tensor<?x$KVDxf32>) outs(%z5 : tensor<$Hx$HSxf32>) {
   ^bb0(%a: f32, %b: f32, %s: f32):
     %m = arith.mulf %a, %b : f32

@@ -9,6 +9,7 @@
 // left to upstream.
 // CHECK: remark: q4_0 6x64 x 1 token(s): vpdpbusd zmm, layout u4g32r4hz8, 288 bytes
 // CHECK: remark: q4_0 6x64 x 3 token(s): vpdpbusd zmm, layout u4g32r16hqz8, 576 bytes
+// CHECK: remark: q4_0 6x64 x T token(s): vpdpbusd zmm, layout u4g32r4hz8, 288 bytes
 // CHECK: module attributes {llvm.target = #llvm.target<triple = "x86_64-unknown-linux-gnu", chip = "x86-64-v4", features = <["+avx512vnni"]>>, lowbit.target = #lowbit.target<name = "x86-64-v4-vnni", vector_bytes = 64, dot = vpdpbusd_zmm, lookup = vpshufb_zmm, rows_per_group = 4>}
 // CHECK-LABEL: func.func @decode(
 // CHECK-SAME: %[[X:.*]]: tensor<1x64xf32>
@@ -21,6 +22,13 @@
 // Three tokens: k-quads (16 rows, one lane per row).
 // CHECK-LABEL: func.func @prefill(
 // CHECK: lowbit.kernel_matmul {{.*}} layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 16, vector_bytes = 64, zero_point = 8, quad = true>) -> tensor<3x16xf32>
+// Rows known at run time (a model's weight functions): the decode layout
+// (one copy of the weight serves decode and prefill), the init and the
+// slice sized by the input's rows.
+// CHECK-LABEL: func.func @dynamic(
+// CHECK: %[[E:.*]] = tensor.empty(%[[T:.*]]) : tensor<?x8xf32>
+// CHECK: %[[Y:.*]] = lowbit.kernel_matmul ins(%arg0, %{{.*}} : tensor<?x64xf32>, tensor<288xi8>) outs(%[[E]] : tensor<?x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>) -> tensor<?x8xf32>
+// CHECK: tensor.extract_slice %[[Y]][0, 0] [%[[T]], 6] [1, 1] : tensor<?x8xf32> to tensor<?x6xf32>
 // The sparse side path becomes its kernel op on the [T, K] view (a vector
 // input gains a unit T).
 // CHECK-LABEL: func.func @sparse(
@@ -69,6 +77,22 @@ func.func @prefill(%x: tensor<3x64xf32>) -> tensor<3x6xf32> {
     linalg.yield %s : f32
   } -> tensor<3x6xf32>
   return %0 : tensor<3x6xf32>
+}
+
+func.func @dynamic(%x: tensor<?x64xf32>) -> tensor<?x6xf32> {
+  %w = arith.constant dense<-0.5> : tensor<6x64xf32>
+  %z = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %t = tensor.dim %x, %c0 : tensor<?x64xf32>
+  %e = tensor.empty(%t) : tensor<?x6xf32>
+  %i = linalg.fill ins(%z : f32) outs(%e : tensor<?x6xf32>) -> tensor<?x6xf32>
+  %0 = linalg.generic {indexing_maps = [#mk, #nk, #mn], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<?x64xf32>, tensor<6x64xf32>) outs(%i : tensor<?x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<?x6xf32>
+  return %0 : tensor<?x6xf32>
 }
 
 func.func @sparse(%x: tensor<64xf32>, %v: tensor<3xf16>, %c: tensor<3xi16>, %o: tensor<5xi32>) -> tensor<4xf32> {

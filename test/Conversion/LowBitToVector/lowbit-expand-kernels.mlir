@@ -168,6 +168,30 @@ func.func @shared(%x: memref<1x64xf32>, %w: memref<288xi8>, %y: memref<1x8xf32>,
 
 // -----
 
+// Rows (tokens) known only at run time, as in a model's weight functions:
+// one _tN_ kernel that runs the decode mat-vec body for one row (input and
+// output cast to one row) and the token-tiled loops (tiles of 4, then
+// single tokens) for more.
+// CHECK-LABEL: func.func @dynamic_rows(
+// CHECK: call @lowbit_kernel_u4g32r4hz8_6x64_tN_i8(%{{.*}}, %{{.*}}, %{{.*}}) : (memref<?x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>, memref<?x8xf32>) -> ()
+// CHECK-LABEL: func.func private @lowbit_kernel_u4g32r4hz8_6x64_tN_i8(
+// CHECK: %[[T:.*]] = memref.dim %{{.*}}, %{{.*}} : memref<?x64xf32, strided<[?, 1], offset: ?>>
+// CHECK: %[[ONE:.*]] = arith.cmpi eq, %[[T]], %{{.*}} : index
+// CHECK: scf.if %[[ONE]] {
+// CHECK: memref.cast %{{.*}} : memref<?x64xf32, strided<[?, 1], offset: ?>> to memref<1x64xf32, strided<[?, 1], offset: ?>>
+// CHECK: memref.cast %{{.*}} : memref<?x8xf32> to memref<1x8xf32>
+// CHECK: } else {
+// CHECK: memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xi8>
+// CHECK: arith.divui %{{.*}}, %c4
+module attributes {lowbit.target = #lowbit.target<name = "x86-64-v4-vnni", vector_bytes = 64, dot = vpdpbusd_zmm, lookup = vpshufb_zmm, rows_per_group = 4>} {
+func.func @dynamic_rows(%x: memref<?x64xf32, strided<[?, 1], offset: ?>>, %w: memref<288xi8>, %y: memref<?x8xf32>) {
+  lowbit.kernel_matmul ins(%x, %w : memref<?x64xf32, strided<[?, 1], offset: ?>>, memref<288xi8>) outs(%y : memref<?x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>)
+  return
+}
+}
+
+// -----
+
 // The target comes from the module; without one there is nothing to
 // generate for.
 func.func @no_target(%x: memref<1x64xf32>, %w: memref<288xi8>, %y: memref<1x8xf32>) {

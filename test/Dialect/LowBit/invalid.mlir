@@ -16,6 +16,23 @@ func.func @wrong_result(%x: tensor<2x64xf32>, %w: tensor<8x36xi8>) -> tensor<2x7
 
 // -----
 
+// Only the rows (tokens) may be dynamic.
+func.func @dynamic_reduction(%x: tensor<2x?xf32>, %w: tensor<8x36xi8>) -> tensor<2x8xf32> {
+  // expected-error @+1 {{only the leading (token) dimension may be dynamic, got 'tensor<2x?xf32>'}}
+  %0 = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_0>) : tensor<2x?xf32>, tensor<8x36xi8> -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+func.func @dynamic_kernel_weight(%x: memref<?x64xf32>, %w: memref<?xi8>, %y: memref<?x8xf32>) {
+  // expected-error @+1 {{shapes must be static but for the rows of the input and init}}
+  lowbit.kernel_matmul ins(%x, %w : memref<?x64xf32>, memref<?xi8>) outs(%y : memref<?x8xf32>) layout(#lowbit.kernel_layout<rows = 6, cols = 64, group = 32, rows_per_group = 4, vector_bytes = 64, zero_point = 8>)
+  return
+}
+
+// -----
+
 func.func @not_bytes(%x: tensor<64xf32>, %w: tensor<8x36xi16>) -> tensor<8xf32> {
   // expected-error @+1 {{packed weights must be i8 bytes, got 'i16'}}
   %0 = lowbit.matmul %x, %w scheme(#lowbit.scheme<format = q4_0>) : tensor<64xf32>, tensor<8x36xi16> -> tensor<8xf32>
