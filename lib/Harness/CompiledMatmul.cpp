@@ -70,8 +70,9 @@ std::string CompiledMatmul::build(const quant::Scheme &scheme, unsigned rows,
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
   b.setInsertionPointToEnd(module->getBody());
   auto f32 = b.getF32Type();
-  auto xType = RankedTensorType::get({tokens, cols}, f32);
-  auto yType = RankedTensorType::get({tokens, rows}, f32);
+  int64_t t = options.dynamicRows ? ShapedType::kDynamic : int64_t(tokens);
+  auto xType = RankedTensorType::get({t, cols}, f32);
+  auto yType = RankedTensorType::get({t, rows}, f32);
   auto fn = func::FuncOp::create(b, loc, "matmul",
                                  b.getFunctionType({xType}, {yType}));
   fn->setAttr("llvm.emit_c_interface", b.getUnitAttr());

@@ -41,6 +41,10 @@ static cl::opt<unsigned> tokens("tokens", cl::desc("T"), cl::init(1));
 static cl::opt<std::string> target("target", cl::desc("target name or host"),
                                    cl::init("host"));
 static cl::opt<bool> floatPath("float-path", cl::desc("force f32 kernels"));
+static cl::opt<bool> dynamicRows(
+    "dynamic-rows",
+    cl::desc("the input's rows dynamic (tensor<?xK>), as in model IR: the "
+             "kernel reads T at run time"));
 static cl::opt<bool> reference("reference",
                                cl::desc("use convert-lowbit-to-linalg"));
 static cl::opt<int64_t> threshold("parallel-threshold",
@@ -112,6 +116,7 @@ int main(int argc, char **argv) {
   }
   options.target = target;
   options.floatPath = floatPath;
+  options.dynamicRows = dynamicRows;
   options.reference = reference;
   options.parallelThreshold = threshold;
   CompiledMatmul mm;
@@ -162,7 +167,8 @@ int main(int argc, char **argv) {
   // f32 accumulation over K products: a few ulps of the magnitude sum.
   const double tolerance = 1e-5;
   bool ok = worst <= tolerance && nanMissing == 0;
-  outs() << schemeText << " " << rows << "x" << cols << " t" << tokens;
+  outs() << schemeText << " " << rows << "x" << cols << " t" << tokens
+         << (dynamicRows ? " (rows at run time)" : "");
   if (sparseFraction > 0)
     outs() << " + " << options.sparseValues.size() << " sparse";
   outs() << " ["

@@ -24,6 +24,9 @@ struct MatmulBuildOptions {
   std::string target = "host";
   bool floatPath = false;
   bool reference = false;
+  /// The input's rows dynamic (tensor<?xK>, as a model's weight functions
+  /// take them): the kernels read T at run time.
+  bool dynamicRows = false;
   int64_t parallelThreshold = int64_t(1) << 20;
   /// An outlier side path as lowbit-split-outliers builds it: these input
   /// columns are masked out of the matmul and multiplied by
